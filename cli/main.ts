@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+
+/** Builds the `lowtouch` command line; each command lives in cli/commands/<name>.ts. */
+export function buildProgram(): Command {
+  const program = new Command('lowtouch')
+    .description('Low-touch customer-success programs as code: validate, preview, simulate and run campaigns.')
+    .showHelpAfterError()
+    .allowExcessArguments(false);
+  // command registrations
+  return program;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildProgram().parseAsync(process.argv);
+}
