@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `lowtouch` command line; each command lives in cli/commands/<name>.ts. */
 export function buildProgram(): Command {
   const program = new Command('lowtouch')
-    .description('Low-touch customer-success programs as code: validate, preview, simulate and run campaigns.')
+    .description(
+      'Low-touch customer-success programs as code: validate, preview, simulate and run campaigns.',
+    )
     .showHelpAfterError()
     .allowExcessArguments(false);
   // command registrations
+  registerValidate(program);
   return program;
 }
 
