@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ENV } from '../functions/adapters/env-keys.ts';
+import { type LowtouchConfig, loadConfig } from './config.ts';
+import { assertValidProgram, type ProgramValidator } from './program.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/** The env var that tells functions where the bundled campaigns and templates are. */
+export const PROGRAM_DIR_ENV_KEY: string =
+  Object.entries(ENV).find(([name]) => name === 'programDir')?.[1] ?? 'LOWTOUCH_PROGRAM_DIR';
+
+export interface BuildAppOptions {
+  /** repository root: functions/, package-lock.json */
+  projectRoot: string;
+  /** directory relative paths (config file, programDir) resolve against; defaults to process.cwd() */
+  cwd?: string;
+  /** App props, e.g. context in tests */
+  appProps?: AppProps;
+  validateProgram: ProgramValidator;
+}
+
+export interface LowtouchApp {
+  app: App;
+  config: LowtouchConfig;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** Builds the whole CDK app: config, campaign validation, both stacks and the cdk-nag packs. */
+export async function buildApp(options: BuildAppOptions): Promise<LowtouchApp> {
+  const app = new App(options.appProps);
+  const cwd = options.cwd ?? process.cwd();
+  const config = loadConfig((key) => app.node.tryGetContext(key), cwd);
+  const programDir = resolve(cwd, config.programDir);
+  await assertValidProgram(programDir, options.validateProgram);
+
+  const env = { account: config.account, region: config.region };
+  const stateful = new StatefulStack(app, `${config.stackPrefix}-Stateful`, {
+    env,
+    config,
+    description: 'lowtouch: tables, KPI bucket and catalog, SES configuration set, signing key (retained)',
+    terminationProtection: false,
+  });
+  const stateless = new StatelessStack(app, `${config.stackPrefix}-Stateless`, {
+    env,
+    config,
+    stateful,
+    projectRoot: options.projectRoot,
+    programDir,
+    programDirEnvKey: PROGRAM_DIR_ENV_KEY,
+    description: 'lowtouch: functions, queues, schedules, event rules, unsubscribe URL, alarms',
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { app, config, stateful, stateless };
+}

@@ -1,0 +1,31 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Checks the campaigns and templates under a directory; resolves to the formatted errors, or undefined when valid. */
+export type ProgramValidator = (programDir: string) => Promise<string | undefined>;
+
+/** A campaign or template that does not validate; the message lists file:line:col and what is wrong. */
+export class ProgramInvalidError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProgramInvalidError';
+  }
+}
+
+/** Validates the program that will ship in the bundles; throws ProgramInvalidError so synth stops. */
+export async function assertValidProgram(programDir: string, validate: ProgramValidator): Promise<void> {
+  for (const sub of ['campaigns', 'templates']) {
+    const dir = join(programDir, sub);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new ProgramInvalidError(
+        `lowtouch: ${dir} is missing. The program directory (config key programDir, now "${programDir}") must hold campaigns/ and templates/.`,
+      );
+    }
+  }
+  const errors = await validate(programDir);
+  if (errors !== undefined && errors.trim() !== '') {
+    throw new ProgramInvalidError(
+      `lowtouch: the campaigns in ${programDir} do not validate, so nothing was synthesized. Fix these and run \`lowtouch validate\`:\n${errors}`,
+    );
+  }
+}
