@@ -52,7 +52,12 @@ export const TABLES = {
     id: 'sends',
     envKey: 'LOWTOUCH_TABLE_SENDS',
     partitionKey: S('sendId'),
-    indexes: [{ indexName: 'byPending', partitionKey: S('pendingBucket'), sortKey: S('claimedAt') }],
+    indexes: [
+      // sparse: only sends still `claimed` or `sending` carry pendingBucket (= their status)
+      { indexName: 'byPending', partitionKey: S('pendingBucket'), sortKey: S('claimedAt') },
+      // sparse: only sends SES accepted carry messageId; the tracker's fallback when tags are missing
+      { indexName: 'byMessageId', partitionKey: S('messageId') },
+    ],
   },
   /** raw SES events per send, for idempotency and audit, expiring after the retention period */
   events: {

@@ -1,0 +1,102 @@
+import { type SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { type EmailSender, type OutgoingEmail, RetryableSendError, type SendResult } from '../app/ports.ts';
+import { encodeTagValue, TAG } from '../core/email-tags.ts';
+
+/** Sender settings that come from the stack. */
+export interface SesSenderConfig {
+  fromAddress: string;
+  fromName?: string;
+  configurationSet?: string;
+  identityArn?: string;
+}
+
+// SES v2 error names that mean "not now": back off and try again later, never drop.
+const THROTTLES = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+]);
+const TRANSIENT = new Set([
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'SendingPausedException',
+]);
+
+/** Builds an RFC 5322 mailbox with a UTF-8 display name (RFC 2047 encoded word when not plain ASCII). */
+export function formatMailbox(address: string, name: string | undefined): string {
+  if (!name) return address;
+  const plain = /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name);
+  const display = plain ? `"${name}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+}
+
+/** The SendEmail request for one email: configuration set, EmailTags, Simple content with Headers. */
+export function buildSendEmailInput(email: OutgoingEmail, config: SesSenderConfig): SendEmailCommandInput {
+  return {
+    FromEmailAddress: formatMailbox(config.fromAddress, email.fromName ?? config.fromName),
+    ...(config.identityArn ? { FromEmailAddressIdentityArn: config.identityArn } : {}),
+    Destination: { ToAddresses: [email.to] },
+    ...(config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {}),
+    EmailTags: [
+      { Name: TAG.campaign, Value: encodeTagValue(email.tags.campaignId) },
+      { Name: TAG.step, Value: encodeTagValue(email.tags.stepId) },
+      { Name: TAG.variant, Value: encodeTagValue(email.tags.variantId) },
+      { Name: TAG.sendId, Value: encodeTagValue(email.tags.sendId) },
+    ],
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: {
+          Html: { Data: email.html, Charset: 'UTF-8' },
+          Text: { Data: email.text, Charset: 'UTF-8' },
+        },
+        Headers: email.headers.map((header) => ({ Name: header.name, Value: header.value })),
+      },
+    },
+  };
+}
+
+/** Classifies an SES error: retryable errors are thrown, permanent ones returned as a reason. */
+export function classifySesError(error: unknown): SendResult {
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  const status = httpStatusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (THROTTLES.has(name) || status === 429) {
+    throw new RetryableSendError(`SES throttled the send (${name}): ${message}`, 'throttle', {
+      cause: error,
+    });
+  }
+  if (TRANSIENT.has(name) || (status !== undefined && status >= 500)) {
+    throw new RetryableSendError(`SES failed transiently (${name}): ${message}`, 'transient', {
+      cause: error,
+    });
+  }
+  return { ok: false, reason: `${name}: ${message}`.slice(0, 500) };
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const metadata = error.$metadata;
+  if (typeof metadata !== 'object' || metadata === null || !('httpStatusCode' in metadata)) return undefined;
+  return typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+
+/** EmailSender on SES v2 SendEmail. */
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly config: SesSenderConfig,
+  ) {}
+
+  async send(email: OutgoingEmail): Promise<SendResult> {
+    try {
+      const result = await this.ses.send(new SendEmailCommand(buildSendEmailInput(email, this.config)));
+      if (!result.MessageId) return { ok: false, reason: 'SES accepted the email but returned no MessageId' };
+      return { ok: true, messageId: result.MessageId };
+    } catch (error) {
+      return classifySesError(error);
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import type { Contact } from '../core/domain.ts';
+import type { PlanState } from '../core/plan-state.ts';
+import { redactEmails } from '../core/redact.ts';
+import { hourOf } from '../core/reputation.ts';
+import type { SendRecord } from '../core/send.ts';
+import {
+  type AccountRepository,
+  type BreakerFlag,
+  type Clock,
+  type ContactRepository,
+  type Counters,
+  type EmailSender,
+  type EventPublisher,
+  type Log,
+  type MessageQueue,
+  type RateLimiter,
+  type ReputationLog,
+  RetryableSendError,
+  type SendRepository,
+  type StepRenderer,
+  type SuppressionList,
+} from './ports.ts';
+
+/** The body of a send-queue message: which claimed send to deliver, and how often SES throttled it. */
+export const SendMessage = z.strictObject({
+  sendId: z.string().min(1),
+  attempt: z.number().int().min(0).default(0),
+});
+export type SendMessage = z.infer<typeof SendMessage>;
+
+/** What happened to one send-queue message. */
+export type SendOutcome =
+  | { outcome: 'sent'; messageId: string }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; reason: string }
+  | { outcome: 'unknown'; reason: string }
+  /** the send was already taken by another delivery of the message: nothing done */
+  | { outcome: 'duplicate'; status: string }
+  /** the breaker is paused: the send stays claimed and is re-enqueued after resume */
+  | { outcome: 'deferred' }
+  /** SES throttled: re-enqueued with a delay */
+  | { outcome: 'retry'; delaySeconds: number };
+
+/** Sending rules the sender re-checks at send time. */
+export interface SendPolicy {
+  frequencyCap?: { max: number; perMs: number };
+  /** a claim older than this is skipped as expired instead of sent late */
+  maxClaimAgeMs: number;
+  backoff: { baseSeconds: number; maxSeconds: number };
+}
+
+/** Fault hooks for chaos runs: a hook that throws simulates a crash at that point. */
+export interface SendFaults {
+  beforeSes?: (sendId: string) => void;
+  afterSes?: (sendId: string) => void;
+}
+
+export interface SendStepDeps {
+  clock: Clock;
+  sends: SendRepository;
+  contacts: ContactRepository;
+  accounts: AccountRepository;
+  suppressions: SuppressionList;
+  breaker: BreakerFlag;
+  renderer: StepRenderer;
+  sender: EmailSender;
+  queue: MessageQueue<SendMessage>;
+  publisher: EventPublisher;
+  counters: Counters;
+  reputation: ReputationLog;
+  limiter: RateLimiter;
+  log: Log;
+  policy: SendPolicy;
+  random: () => number;
+  faults?: SendFaults;
+}
+
+/** A send message names a send that does not exist: a bug or lost data, never silently dropped. */
+export class SendStepError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SendStepError';
+  }
+}
+
+/** The source of events lowtouch publishes. */
+export const EVENT_SOURCE = 'lowtouch';
+
+/** Delivers one claimed send: re-check consent, cap and breaker, render, SES, record the result. */
+export async function sendStep(message: SendMessage, deps: SendStepDeps): Promise<SendOutcome> {
+  const send = await deps.sends.get(message.sendId);
+  if (!send) {
+    throw new SendStepError(
+      `send ${message.sendId} is not in the sends table; plan-shard claims before it enqueues`,
+    );
+  }
+  if (send.status !== 'claimed') return { outcome: 'duplicate', status: send.status };
+  const now = deps.clock.now();
+  const at = new Date(now).toISOString();
+
+  if (send.channel === 'email' && (await deps.breaker.get()).paused) return { outcome: 'deferred' };
+
+  const skip = async (reason: string): Promise<SendOutcome> => {
+    const moved = await deps.sends.transition(send.sendId, 'claimed', 'skipped', at, { reason });
+    if (!moved) return { outcome: 'duplicate', status: 'moved' };
+    await deps.counters.add(counterKeyOf(send, now), { skipped: 1 });
+    return { outcome: 'skipped', reason };
+  };
+
+  if (now - Date.parse(send.claimedAt) > deps.policy.maxClaimAgeMs) return skip('expired');
+  const stored = await deps.contacts.get(send.contactId);
+  if (!stored) return skip('contact-missing');
+  const account = await deps.accounts.get(send.accountId);
+  if (!account) return skip('account-missing');
+  const contact = stored.contact;
+
+  if (send.channel === 'csm-alert') return raiseCsmAlert(send, contact, account.csmId, at, deps);
+
+  const blocked = await consentBlock(send, contact, stored.plan, now, deps);
+  if (blocked) return skip(blocked);
+
+  const rendered = await deps.renderer.render({ send, contact, account, now });
+  if (!rendered.ok) return skip(`render: ${rendered.reason}`);
+
+  if (!(await deps.sends.transition(send.sendId, 'claimed', 'sending', at, { locale: rendered.locale }))) {
+    return { outcome: 'duplicate', status: 'moved' };
+  }
+  await deps.limiter.take();
+  deps.faults?.beforeSes?.(send.sendId);
+  let result: Awaited<ReturnType<EmailSender['send']>>;
+  try {
+    result = await deps.sender.send({
+      to: contact.email,
+      ...rendered.email,
+      tags: {
+        campaignId: send.campaignId,
+        stepId: send.stepId,
+        variantId: send.variantId,
+        sendId: send.sendId,
+      },
+    });
+  } catch (error) {
+    return handleSendError(error, send, message, deps);
+  }
+  deps.faults?.afterSes?.(send.sendId);
+  const done = new Date(deps.clock.now()).toISOString();
+  if (result.ok) {
+    await deps.sends.transition(send.sendId, 'sending', 'sent', done, {
+      messageId: result.messageId,
+      sentAt: done,
+    });
+    await deps.counters.add(counterKeyOf(send, now), { sent: 1 });
+    await deps.reputation.add(hourOf(now), { sent: 1 });
+    return { outcome: 'sent', messageId: result.messageId };
+  }
+  const reason = redactEmails(result.reason);
+  await deps.sends.transition(send.sendId, 'sending', 'failed', done, { reason });
+  await deps.counters.add(counterKeyOf(send, now), { failed: 1 });
+  deps.log.warn('SES refused a send permanently', { sendId: send.sendId, reason });
+  return { outcome: 'failed', reason };
+}
+
+async function handleSendError(
+  error: unknown,
+  send: SendRecord,
+  message: SendMessage,
+  deps: SendStepDeps,
+): Promise<SendOutcome> {
+  const at = new Date(deps.clock.now()).toISOString();
+  if (error instanceof RetryableSendError) {
+    // SES did not take the email: hand the send back and try again later, with growing delays.
+    await deps.sends.transition(send.sendId, 'sending', 'claimed', at, { reason: `retry: ${error.kind}` });
+    const attempt = message.attempt + 1;
+    const { baseSeconds, maxSeconds } = deps.policy.backoff;
+    const delaySeconds = Math.min(
+      maxSeconds,
+      baseSeconds * 2 ** Math.min(attempt - 1, 20) + deps.random() * baseSeconds,
+    );
+    deps.limiter.penalize(baseSeconds * 1000 * deps.random());
+    await deps.queue.send([{ body: { sendId: send.sendId, attempt }, delaySeconds }]);
+    return { outcome: 'retry', delaySeconds };
+  }
+  // No answer from SES (network fault, timeout): it may have sent the email. Never retry; report.
+  const reason = redactEmails(
+    `no answer from SES: ${error instanceof Error ? error.message : String(error)}`,
+  ).slice(0, 500);
+  await deps.sends.transition(send.sendId, 'sending', 'unknown', at, { reason });
+  await deps.counters.addOperational(at.slice(0, 10), 'send-step', { unknown: 1 });
+  deps.log.error('send outcome unknown; not re-sent', { sendId: send.sendId, reason });
+  return { outcome: 'unknown', reason };
+}
+
+async function consentBlock(
+  send: SendRecord,
+  contact: Contact,
+  plan: PlanState,
+  now: number,
+  deps: SendStepDeps,
+): Promise<string | undefined> {
+  if (contact.suppressed || (await deps.suppressions.isSuppressed(contact.email))) return 'suppressed';
+  if (contact.unsubscribedAll || contact.topicOptOuts.includes(send.topic)) return 'unsubscribed';
+  const cap = deps.policy.frequencyCap;
+  if (cap && !send.bypassCap) {
+    const others = plan.recentSends.filter(
+      (recent) =>
+        recent.countsToCap &&
+        !(recent.campaignId === send.campaignId && recent.stepId === send.stepId) &&
+        Date.parse(recent.at) > now - cap.perMs &&
+        Date.parse(recent.at) <= now,
+    );
+    if (others.length >= cap.max) return 'frequency-cap';
+  }
+  return undefined;
+}
+
+async function raiseCsmAlert(
+  send: SendRecord,
+  contact: Contact,
+  csmId: string | undefined,
+  at: string,
+  deps: SendStepDeps,
+): Promise<SendOutcome> {
+  if (!(await deps.sends.transition(send.sendId, 'claimed', 'sending', at))) {
+    return { outcome: 'duplicate', status: 'moved' };
+  }
+  await deps.publisher.publish([
+    {
+      source: EVENT_SOURCE,
+      detailType: 'lowtouch.cta',
+      detail: {
+        type: 'campaign-step',
+        sendId: send.sendId,
+        campaignId: send.campaignId,
+        stepId: send.stepId,
+        accountId: send.accountId,
+        contactId: contact.id,
+        ...(csmId ? { csmId } : {}),
+        raisedAt: at,
+      },
+    },
+  ]);
+  const messageId = `cta:${send.sendId}`;
+  await deps.sends.transition(send.sendId, 'sending', 'sent', at, { messageId, sentAt: at });
+  await deps.counters.add(counterKeyOf(send, Date.parse(at)), { alerts: 1 });
+  return { outcome: 'sent', messageId };
+}
+
+/** The KPI counter row a send belongs to. */
+export function counterKeyOf(send: SendRecord, now: number) {
+  return {
+    day: new Date(now).toISOString().slice(0, 10),
+    campaignId: send.campaignId,
+    stepId: send.stepId,
+    variantId: send.variantId,
+  };
+}
