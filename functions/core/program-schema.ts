@@ -15,15 +15,15 @@ export const Duration = z.string().refine((text) => parseDuration(text) !== unde
 });
 
 const SignedDuration = Duration;
-const UnsignedDuration = Duration.refine((text) => (parseDuration(text) ?? -1) >= 0, {
-  message: 'a duration that is not negative, such as 0d or 2d',
+const UnsignedDuration = z.string().refine((text) => (parseDuration(text) ?? -1) >= 0, {
+  message: 'a duration that is not negative, such as 0d, 2d, 36h or 2w',
 });
 
 /** A rule: `all` / `any` / `not` / `segment`, or field paths mapped to a value or an operator mapping. */
 export const Rule = z.record(z.string(), z.unknown());
 
 const Percent = z
-  .string()
+  .string({ error: 'a percentage such as 10%' })
   .regex(/^\d{1,3}(\.\d+)?%$/, 'a percentage such as 10%')
   .refine((text) => Number.parseFloat(text) <= 100, { message: 'a percentage between 0% and 100%' });
 

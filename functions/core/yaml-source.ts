@@ -22,7 +22,7 @@ export interface YamlSource {
 /** Parses one YAML file; syntax errors are returned positioned, and `data` is undefined when unusable. */
 export function parseYamlSource(file: string, text: string): { source: YamlSource; errors: ProgramError[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const errors: ProgramError[] = doc.errors.map((error) => {
     const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
     const firstLine = error.message.split('\n')[0] ?? error.message;
@@ -122,6 +122,14 @@ function unwrap(node: AnySchema | undefined): AnySchema | undefined {
   return current;
 }
 
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
 /** Turns zod issues for one file into positioned errors with expected/got wording. */
 export function zodIssuesToErrors(
   source: YamlSource,
@@ -149,14 +157,18 @@ export function zodIssuesToErrors(
         }
         break;
       }
-      case 'invalid_type':
+      case 'invalid_type': {
+        const expected = issue.message.startsWith('Invalid input')
+          ? (TYPE_WORDS[issue.expected] ?? issue.expected)
+          : issue.message;
         if (got === undefined) {
           push(
             path.slice(0, -1),
-            `missing required key "${String(path[path.length - 1])}" (expected ${issue.expected})`,
+            `missing required key "${String(path[path.length - 1])}" (expected ${expected})`,
           );
-        } else push(path, `expected ${issue.expected}, got ${describeValue(got)}`);
+        } else push(path, `expected ${expected}, got ${describeValue(got)}`);
         break;
+      }
       case 'invalid_value':
         push(path, `expected one of ${issue.values.map(String).join(', ')}, got ${describeValue(got)}`);
         break;
