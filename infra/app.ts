@@ -1,9 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
 import { buildApp } from './build-app.ts';
 import { ConfigError } from './config.ts';
-import { ProgramInvalidError } from './program.ts';
+import { ProgramInvalidError, validateProgramFiles } from './program.ts';
 
 // Entry point of `cdk synth` / `cdk deploy` (see cdk.json).
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,10 +10,7 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 try {
   const { app } = await buildApp({
     projectRoot,
-    validateProgram: async (dir) => {
-      const { errors } = await loadProgramFromDir(dir);
-      return errors.length > 0 ? formatProgramErrors(errors) : undefined;
-    },
+    validateProgram: validateProgramFiles,
   });
   app.synth();
 } catch (error) {

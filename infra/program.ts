@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
 
 /** Checks the campaigns and templates under a directory; resolves to the formatted errors, or undefined when valid. */
 export type ProgramValidator = (programDir: string) => Promise<string | undefined>;
@@ -29,3 +30,12 @@ export async function assertValidProgram(programDir: string, validate: ProgramVa
     );
   }
 }
+
+/** The validator synth uses: the same loader and error format as `lowtouch validate`. */
+export const validateProgramFiles: ProgramValidator = async (programDir) => {
+  const { errors } = await loadProgramFromDir({
+    campaignsDir: join(programDir, 'campaigns'),
+    templatesDir: join(programDir, 'templates'),
+  });
+  return errors.length > 0 ? formatProgramErrors(errors) : undefined;
+};

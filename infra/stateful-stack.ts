@@ -35,6 +35,10 @@ export const SES_EVENT_TYPES: ses.EmailSendingEvent[] = [
 export class StatefulStack extends Stack {
   readonly tables: ReadonlyMap<TableId, dynamodb.TableV2>;
   readonly exportBucket: s3.Bucket;
+  /** the KPI bucket ARN through a named export, so IAM findings and grants read the same in every stage */
+  readonly exportBucketArn: string;
+  /** the name of that export */
+  readonly exportBucketArnExportName: string;
   readonly configurationSet: ses.ConfigurationSet;
   readonly signingSecret: secretsmanager.Secret;
   /** ARN of the SES identity that sends, whether created here or verified beforehand */
@@ -80,6 +84,9 @@ export class StatefulStack extends Stack {
         { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });
+
+    this.exportBucketArnExportName = `${config.stackPrefix}-KpiBucketArn`;
+    this.exportBucketArn = this.exportValue(this.exportBucket.bucketArn, { name: this.exportBucketArnExportName });
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,

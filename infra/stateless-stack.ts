@@ -202,9 +202,9 @@ export class StatelessStack extends Stack {
     if (spec.readsSigningKey) fn.allow(['secretsmanager:GetSecretValue'], [stateful.signingSecret.secretArn]);
     if (spec.putsEvents) fn.allow(['events:PutEvents'], [this.usageBus.eventBusArn]);
     if (spec.writesExports) {
-      fn.allow(['s3:PutObject'], [stateful.exportBucket.arnForObjects('kpi/*')]);
+      fn.allow(['s3:PutObject'], [`${stateful.exportBucketArn}/kpi/*`]);
       Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(stateful.exportBucket)}.Arn>/kpi/*]`,
+        id: `AwsSolutions-IAM5[Resource::${stateful.exportBucketArnExportName}/kpi/*]`,
         reason:
           'The exporter writes new, date-partitioned keys (kpi/dt=YYYY-MM-DD/...) every day; the grant is limited to PutObject under the kpi/ prefix.',
       });
