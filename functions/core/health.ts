@@ -35,7 +35,7 @@ export function healthMetrics(
     }
   }
   return {
-    keyFeaturesUsed: usedKeyFeatures.size,
+    keyFeaturesUsed: n > 0 ? usedKeyFeatures.size : null,
     activeUserShare: n > 0 ? activeUsers / n : null,
     loginsPerUser30d: n > 0 ? logins30d / n : null,
     seatUtilization: account.seats > 0 ? n / account.seats : null,
