@@ -17,4 +17,13 @@ export const ENV = {
   maxSendRate: 'LOWTOUCH_MAX_SEND_RATE',
   breakerBounceRate: 'LOWTOUCH_BREAKER_BOUNCE_RATE',
   breakerComplaintRate: 'LOWTOUCH_BREAKER_COMPLAINT_RATE',
+  /** directory holding campaigns/ and templates/ (or templates.json, the precompiled bundle) */
+  programDir: 'LOWTOUCH_PROGRAM_DIR',
+  /** the send queue's maximum concurrency; each sender worker paces itself to maxSendRate / this */
+  senderConcurrency: 'LOWTOUCH_SENDER_CONCURRENCY',
+  /** local runs only: the signing secret itself instead of a Secrets Manager ARN */
+  signingSecret: 'LOWTOUCH_SIGNING_SECRET',
+  /** local runs only: emulator endpoints */
+  dynamodbEndpoint: 'LOWTOUCH_DYNAMODB_ENDPOINT',
+  sesEndpoint: 'LOWTOUCH_SES_ENDPOINT',
 } as const;

@@ -22,6 +22,8 @@ export const SendRecord = z.object({
   template: z.string().min(1),
   topic: z.string().min(1),
   bypassCap: z.boolean().default(false),
+  /** the usage segment that chose the content, when the step varies by segment */
+  segment: z.string().optional(),
   status: SendStatus,
   reason: z.string().optional(),
   claimedAt: IsoDateTime,

@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+
+/** The running local emulators and how to reach them. */
+export interface LocalEmulators {
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  /** aws-ses-v2-local's web UI and `GET /store` */
+  sesUiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port */
+  dynamoPort?: number;
+  sesPort?: number;
+  /** LevelDB directory for dynalite; in memory when absent */
+  dynamoPath?: string;
+}
+
+const HOST = '127.0.0.1';
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      const address = server.address();
+      if (address && typeof address === 'object') resolve((address satisfies AddressInfo).port);
+      else reject(new Error('dynalite did not report a TCP address'));
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+interface SesModule {
+  default?: unknown;
+}
+
+async function startSes(port: number): Promise<Server> {
+  // The package is CommonJS; under ESM its exports object arrives as `default`, and the server
+  // factory is that object's own `default`.
+  const loaded: SesModule = await import('aws-ses-v2-local');
+  const exportsObject: unknown = loaded.default;
+  const factory =
+    typeof exportsObject === 'function'
+      ? exportsObject
+      : typeof exportsObject === 'object' && exportsObject !== null && 'default' in exportsObject
+        ? exportsObject.default
+        : undefined;
+  if (typeof factory !== 'function')
+    throw new Error('aws-ses-v2-local has no server factory; check its version');
+  const server: unknown = await factory({ host: HOST, port });
+  if (!isServer(server)) throw new Error('aws-ses-v2-local did not return an HTTP server');
+  return server;
+}
+
+function isServer(value: unknown): value is Server {
+  return typeof value === 'object' && value !== null && 'close' in value && 'address' in value;
+}
+
+/** Starts dynalite and aws-ses-v2-local on loopback (free ports unless given). */
+export async function startLocalEmulators(options: EmulatorOptions = {}): Promise<LocalEmulators> {
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+  });
+  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
+  let ses: Server;
+  try {
+    ses = await startSes(options.sesPort ?? 0);
+  } catch (error) {
+    await close(dynamo);
+    throw error;
+  }
+  const address = ses.address();
+  const sesPort = address && typeof address === 'object' ? address.port : (options.sesPort ?? 0);
+  return {
+    dynamoEndpoint: `http://${HOST}:${dynamoPort}`,
+    sesEndpoint: `http://${HOST}:${sesPort}`,
+    sesUiUrl: `http://${HOST}:${sesPort}/`,
+    stop: async () => {
+      await Promise.all([close(dynamo), close(ses)]);
+    },
+  };
+}
+
+/** An email as aws-ses-v2-local keeps it (the subset lowtouch reads). */
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+  at: number;
+}
+
+/** Reads the emulator's `GET /store`. */
+export async function readSesStore(sesEndpoint: string): Promise<{ emails: StoredEmail[] }> {
+  const response = await fetch(`${sesEndpoint}/store`);
+  if (!response.ok) throw new Error(`GET ${sesEndpoint}/store answered ${response.status}`);
+  const body: unknown = await response.json();
+  if (typeof body !== 'object' || body === null || !('emails' in body) || !Array.isArray(body.emails)) {
+    throw new Error(`GET ${sesEndpoint}/store returned no emails array`);
+  }
+  return { emails: body.emails };
+}
+
+/** Empties the emulator's mail store (`POST /clear-store`). */
+export async function clearSesStore(sesEndpoint: string): Promise<void> {
+  const response = await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+  if (!response.ok) throw new Error(`POST ${sesEndpoint}/clear-store answered ${response.status}`);
+}

@@ -1,0 +1,282 @@
+import type {
+  AccountRepository,
+  BreakerFlag,
+  BreakerState,
+  ContactRepository,
+  CounterKey,
+  Counters,
+  EmailEventLog,
+  FirstFact,
+  NpsLog,
+  ReputationLog,
+  SendRepository,
+  StoredContact,
+  SuppressionList,
+  UsageStore,
+} from '../app/ports.ts';
+import {
+  type Account,
+  Contact,
+  type DailyUsage,
+  type NpsResponse,
+  type UsageRollup,
+} from '../core/domain.ts';
+import { emptyPlanState, type PlanState } from '../core/plan-state.ts';
+import type { ReputationBucket } from '../core/reputation.ts';
+import type { SendRecord, SendStatus } from '../core/send.ts';
+import { type UsageEvent, utcDay } from '../core/usage-events.ts';
+
+// In-memory implementations of every repository port, with the same conditional semantics as the
+// DynamoDB adapters. Unit tests and the sender benchmark run on them.
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Contacts in memory. */
+export class MemoryContacts implements ContactRepository {
+  readonly items = new Map<string, StoredContact>();
+  pageSize = 100;
+
+  async *scanSegment(segment: number, totalSegments: number): AsyncIterable<StoredContact[]> {
+    const ids = [...this.items.keys()].sort().filter((_, index) => index % totalSegments === segment);
+    for (let start = 0; start < ids.length; start += this.pageSize) {
+      yield ids.slice(start, start + this.pageSize).flatMap((id) => {
+        const item = this.items.get(id);
+        return item ? [clone(item)] : [];
+      });
+    }
+  }
+
+  async get(id: string): Promise<StoredContact | undefined> {
+    const item = this.items.get(id);
+    return item ? clone(item) : undefined;
+  }
+
+  async put(contact: Contact): Promise<void> {
+    const existing = this.items.get(contact.id);
+    this.items.set(contact.id, {
+      contact: Contact.parse(clone(contact)),
+      plan: existing?.plan ?? emptyPlanState(),
+      planVersion: existing?.planVersion ?? 0,
+      usageVersion: existing?.usageVersion ?? 0,
+    });
+  }
+
+  async savePlan(id: string, plan: PlanState, expectedVersion: number): Promise<boolean> {
+    const item = this.items.get(id);
+    if (!item || item.planVersion !== expectedVersion) return false;
+    item.plan = clone(plan);
+    item.planVersion += 1;
+    return true;
+  }
+
+  async saveUsage(id: string, usage: UsageRollup, expectedVersion: number): Promise<boolean> {
+    const item = this.items.get(id);
+    if (!item || item.usageVersion !== expectedVersion) return false;
+    item.contact.usage = clone(usage);
+    item.usageVersion += 1;
+    return true;
+  }
+
+  async optOut(id: string, topic: string | { all: true }): Promise<boolean> {
+    const item = this.items.get(id);
+    if (!item) return false;
+    if (typeof topic === 'string') {
+      if (!item.contact.topicOptOuts.includes(topic)) item.contact.topicOptOuts.push(topic);
+    } else item.contact.unsubscribedAll = true;
+    return true;
+  }
+
+  async markSuppressed(id: string): Promise<void> {
+    const item = this.items.get(id);
+    if (item) item.contact.suppressed = true;
+  }
+}
+
+/** Accounts in memory. */
+export class MemoryAccounts implements AccountRepository {
+  readonly items = new Map<string, Account>();
+  async listAll(): Promise<Account[]> {
+    return [...this.items.values()].map(clone);
+  }
+  async get(id: string): Promise<Account | undefined> {
+    const item = this.items.get(id);
+    return item ? clone(item) : undefined;
+  }
+  async put(account: Account): Promise<void> {
+    this.items.set(account.id, clone(account));
+  }
+  async setLatestNps(accountId: string, nps: NonNullable<Account['nps']>): Promise<void> {
+    const item = this.items.get(accountId);
+    if (item && (!item.nps || item.nps.respondedAt <= nps.respondedAt)) item.nps = clone(nps);
+  }
+}
+
+/** The send ledger in memory. */
+export class MemorySends implements SendRepository {
+  readonly items = new Map<string, SendRecord>();
+
+  async claim(record: SendRecord): Promise<boolean> {
+    if (this.items.has(record.sendId)) return false;
+    this.items.set(record.sendId, clone(record));
+    return true;
+  }
+  async get(sendId: string): Promise<SendRecord | undefined> {
+    const item = this.items.get(sendId);
+    return item ? clone(item) : undefined;
+  }
+  async transition(
+    sendId: string,
+    from: SendStatus,
+    to: SendStatus,
+    at: string,
+    patch: { reason?: string; messageId?: string; sentAt?: string; locale?: string } = {},
+  ): Promise<boolean> {
+    const item = this.items.get(sendId);
+    if (!item || item.status !== from) return false;
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    this.items.set(sendId, { ...item, ...defined, status: to, updatedAt: at });
+    return true;
+  }
+  async setFirst(
+    sendId: string,
+    fact: FirstFact,
+    at: string,
+    extra: { bounceType?: string } = {},
+  ): Promise<boolean> {
+    const item = this.items.get(sendId);
+    if (!item || item[fact] !== undefined) return false;
+    item[fact] = at;
+    if (extra.bounceType) item.bounceType = extra.bounceType;
+    return true;
+  }
+  async findByMessageId(messageId: string): Promise<SendRecord | undefined> {
+    for (const item of this.items.values()) if (item.messageId === messageId) return clone(item);
+    return undefined;
+  }
+  async listPending(status: 'claimed' | 'sending', claimedBefore: string): Promise<SendRecord[]> {
+    return [...this.items.values()]
+      .filter((item) => item.status === status && item.claimedAt < claimedBefore)
+      .map(clone);
+  }
+}
+
+/** Raw email events in memory. */
+export class MemoryEventLog implements EmailEventLog {
+  readonly items = new Map<string, { sendId: string; eventId: string; eventType: string; at: string }>();
+  async recordOnce(entry: {
+    sendId: string;
+    eventId: string;
+    eventType: string;
+    at: string;
+  }): Promise<boolean> {
+    const key = `${entry.sendId}|${entry.eventId}`;
+    if (this.items.has(key)) return false;
+    this.items.set(key, {
+      sendId: entry.sendId,
+      eventId: entry.eventId,
+      eventType: entry.eventType,
+      at: entry.at,
+    });
+    return true;
+  }
+}
+
+/** Counters, breaker flag, reputation buckets and NPS answers in memory. */
+export class MemoryState implements Counters, BreakerFlag, NpsLog {
+  readonly counters = new Map<string, Record<string, number>>();
+  readonly nps = new Map<string, NpsResponse>();
+  readonly buckets = new Map<string, ReputationBucket>();
+  private flag: BreakerState = { paused: false };
+
+  async add(key: CounterKey, deltas: Record<string, number>): Promise<void> {
+    this.bump(`kpi#${key.day}|${key.campaignId}#${key.stepId}#${key.variantId}`, deltas);
+  }
+  async addOperational(day: string, source: string, deltas: Record<string, number>): Promise<void> {
+    this.bump(`ops#${day}|${source}`, deltas);
+  }
+  /** Sums one counter over every row whose key contains `filter`. */
+  total(counter: string, filter = ''): number {
+    let sum = 0;
+    for (const [key, row] of this.counters) if (key.includes(filter)) sum += row[counter] ?? 0;
+    return sum;
+  }
+  private bump(key: string, deltas: Record<string, number>): void {
+    const row = this.counters.get(key) ?? {};
+    for (const [name, delta] of Object.entries(deltas)) row[name] = (row[name] ?? 0) + delta;
+    this.counters.set(key, row);
+  }
+
+  async get(): Promise<BreakerState> {
+    return { ...this.flag };
+  }
+  async pause(reason: string, at: string): Promise<boolean> {
+    if (this.flag.paused) return false;
+    this.flag = { paused: true, reason, since: at };
+    return true;
+  }
+  async resume(): Promise<void> {
+    this.flag = { paused: false };
+  }
+
+  async put(response: NpsResponse): Promise<void> {
+    this.nps.set(response.id, clone(response));
+  }
+
+  /** The ReputationLog view. */
+  reputation(): ReputationLog {
+    return {
+      add: async (hour, deltas) => {
+        const bucket = this.buckets.get(hour) ?? { hour, sent: 0, bounced: 0, complained: 0 };
+        bucket.sent += deltas.sent ?? 0;
+        bucket.bounced += deltas.bounced ?? 0;
+        bucket.complained += deltas.complained ?? 0;
+        this.buckets.set(hour, bucket);
+      },
+      list: async (fromHour) =>
+        [...this.buckets.values()].filter((bucket) => bucket.hour >= fromHour).map(clone),
+    };
+  }
+}
+
+/** The suppression list in memory. */
+export class MemorySuppressions implements SuppressionList {
+  readonly items = new Map<string, { reason: string; at: string; sendId?: string }>();
+  async isSuppressed(email: string): Promise<boolean> {
+    return this.items.has(email.toLowerCase());
+  }
+  async add(email: string, entry: { reason: string; at: string; sendId?: string }): Promise<void> {
+    if (!this.items.has(email.toLowerCase())) this.items.set(email.toLowerCase(), clone(entry));
+  }
+}
+
+/** Daily usage rows in memory. */
+export class MemoryUsage implements UsageStore {
+  readonly rows = new Map<string, DailyUsage & { seen: Set<string> }>();
+  async record(event: UsageEvent): Promise<boolean> {
+    const date = utcDay(event.at);
+    const key = `${event.contactId}|${date}`;
+    const row = this.rows.get(key) ?? {
+      contactId: event.contactId,
+      accountId: event.accountId,
+      date,
+      logins: 0,
+      helpVisits: 0,
+      features: {},
+      seen: new Set<string>(),
+    };
+    if (row.seen.has(event.eventId)) return false;
+    row.seen.add(event.eventId);
+    if (event.type === 'login') row.logins += 1;
+    if (event.type === 'help.visited') row.helpVisits += 1;
+    if (event.type === 'feature.used')
+      row.features[event.feature] = (row.features[event.feature] ?? 0) + event.count;
+    this.rows.set(key, row);
+    return true;
+  }
+  async listDays(contactId: string, fromDate: string): Promise<DailyUsage[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.contactId === contactId && row.date >= fromDate)
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .map(({ seen: _seen, ...row }) => clone(row));
+  }
+}

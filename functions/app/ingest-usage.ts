@@ -1,0 +1,100 @@
+import { DAY_MS } from '../core/duration.ts';
+import { rollupUsage, type UsageEvent } from '../core/usage-events.ts';
+import type {
+  AccountRepository,
+  Clock,
+  ContactRepository,
+  Counters,
+  Log,
+  NpsLog,
+  UsageStore,
+} from './ports.ts';
+
+export interface IngestDeps {
+  clock: Clock;
+  usage: UsageStore;
+  contacts: ContactRepository;
+  accounts: AccountRepository;
+  nps: NpsLog;
+  counters: Counters;
+  log: Log;
+  /** how long daily rows are kept */
+  retentionDays: number;
+}
+
+/** What ingestion did with one event. */
+export type IngestOutcome =
+  | { outcome: 'counted' | 'duplicate'; rollup: boolean }
+  | { outcome: 'unknown-contact'; contactId: string };
+
+const MAX_ROLLUP_ATTEMPTS = 8;
+
+/**
+ * Counts one usage event into its daily row (once per event id) and recomputes the contact's rollup
+ * from the daily rows. The rollup is recomputed even for a repeated event, so a crash between the two
+ * writes is repaired by the redelivery.
+ */
+export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<IngestOutcome> {
+  const now = deps.clock.now();
+  const stored = await deps.contacts.get(event.contactId);
+  if (!stored) {
+    await deps.counters.addOperational(new Date(now).toISOString().slice(0, 10), 'usage-unknown-contact', {
+      [event.type]: 1,
+    });
+    deps.log.warn('usage event for an unknown contact', {
+      contactId: event.contactId,
+      eventId: event.eventId,
+    });
+    return { outcome: 'unknown-contact', contactId: event.contactId };
+  }
+  const expiresAt = Math.floor(Date.parse(event.at) / 1000) + deps.retentionDays * 86_400;
+  const fresh = await deps.usage.record(event, expiresAt);
+  if (event.type === 'nps.responded') {
+    await deps.nps.put({
+      id: event.eventId,
+      accountId: event.accountId,
+      contactId: event.contactId,
+      score: event.score,
+      ...(event.comment ? { comment: event.comment } : {}),
+      respondedAt: event.at,
+    });
+    await deps.accounts.setLatestNps(event.accountId, {
+      score: event.score,
+      respondedAt: event.at,
+      contactId: event.contactId,
+    });
+  }
+  const rollup = await refreshUsageRollup(event.contactId, event, deps);
+  return { outcome: fresh ? 'counted' : 'duplicate', rollup };
+}
+
+/**
+ * Recomputes a contact's 7/30-day rollup from its daily rows with a version-conditional write,
+ * retrying on a concurrent writer. Also useful nightly, so windows roll forward without new events.
+ */
+export async function refreshUsageRollup(
+  contactId: string,
+  event: UsageEvent | undefined,
+  deps: Pick<IngestDeps, 'clock' | 'usage' | 'contacts'>,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
+    const stored = await deps.contacts.get(contactId);
+    if (!stored) return false;
+    const now = deps.clock.now();
+    const from = new Date(now - 30 * DAY_MS).toISOString().slice(0, 10);
+    const days = await deps.usage.listDays(contactId, from);
+    const usage = rollupUsage(stored.contact.usage, days, event, now);
+    if (await deps.contacts.saveUsage(contactId, usage, stored.usageVersion)) return true;
+  }
+  throw new RollupConflictError(
+    `contact ${contactId}: the usage rollup changed under ${MAX_ROLLUP_ATTEMPTS} attempts in a row; the event is redelivered`,
+  );
+}
+
+/** The rollup kept losing races; the queue redelivers the event. */
+export class RollupConflictError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RollupConflictError';
+  }
+}
