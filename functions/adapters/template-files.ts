@@ -1,0 +1,186 @@
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  catalogFromBundle,
+  hydrateTemplate,
+  parseCompiledTemplateData,
+  TemplateCatalog,
+} from '../core/template-catalog.ts';
+import { compileTemplateData, type TemplateCompileCache } from '../core/template-compile.ts';
+import type { TemplateSourceSet } from '../core/template-source.ts';
+import {
+  type CompiledTemplate,
+  type CompiledTemplateData,
+  TemplateCompileError,
+  type TemplateProblem,
+} from '../core/template-types.ts';
+
+/** The templates directory that ships with the project. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+
+/** How templates are loaded: an optional directory where compiled results persist between runs. */
+export interface LoadTemplatesOptions {
+  cacheDir?: string;
+}
+
+/** One `<campaign>/<step>.<locale>.mjml` file found in the templates directory. */
+export interface TemplateFile {
+  id: string;
+  locale: string;
+  /** path relative to the templates directory, with "/" separators */
+  file: string;
+  source: string;
+  text?: string;
+}
+
+const TEMPLATE_FILE = /^(.+)\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.mjml$/;
+const RESERVED = new Set(['layouts', 'partials']);
+
+// Compiled results by content hash, shared by every catalog loaded in this process.
+const memory = new Map<string, CompiledTemplateData>();
+
+/** A compile cache in memory, optionally backed by `<cacheDir>/<hash>.json`. */
+export function fileCompileCache(cacheDir?: string): TemplateCompileCache {
+  return {
+    async get(hash) {
+      const hit = memory.get(hash);
+      if (hit || !cacheDir) return hit;
+      try {
+        const data = parseCompiledTemplateData(
+          JSON.parse(await readFile(join(cacheDir, `${hash}.json`), 'utf8')),
+        );
+        if (data) memory.set(hash, data);
+        return data;
+      } catch {
+        return undefined; // missing or unreadable cache entries are recompiled
+      }
+    },
+    async set(hash, data) {
+      memory.set(hash, data);
+      if (!cacheDir) return;
+      await mkdir(cacheDir, { recursive: true });
+      // Write then rename so a concurrent reader never sees half a file.
+      const target = join(cacheDir, `${hash}.json`);
+      const temp = `${target}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify(data));
+      await rename(temp, target);
+    },
+  };
+}
+
+async function walk(dir: string, root: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (dir === root && RESERVED.has(entry.name)) continue;
+      files.push(...(await walk(full, root)));
+    } else if (entry.isFile()) {
+      files.push(relative(root, full).split(sep).join('/'));
+    }
+  }
+  return files.sort();
+}
+
+async function readNamed(dir: string, ext: string): Promise<Record<string, string>> {
+  const named: Record<string, string> = {};
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return named;
+  }
+  for (const name of entries.sort()) {
+    if (name.endsWith(ext)) named[name.slice(0, -ext.length)] = await readFile(join(dir, name), 'utf8');
+  }
+  return named;
+}
+
+/** Reads layouts, partials and every template file (with its optional `.txt` override) from a directory. */
+export async function readTemplateSources(
+  dir: string,
+): Promise<{ sources: TemplateSourceSet; files: TemplateFile[]; problems: TemplateProblem[] }> {
+  const sources: TemplateSourceSet = {
+    layouts: await readNamed(join(dir, 'layouts'), '.mjml'),
+    partials: await readNamed(join(dir, 'partials'), '.mjml'),
+  };
+  const all = await walk(dir, dir);
+  const present = new Set(all);
+  const files: TemplateFile[] = [];
+  const problems: TemplateProblem[] = [];
+  for (const file of all) {
+    if (file.endsWith('.txt') && present.has(file.replace(/\.txt$/, '.mjml'))) continue;
+    const match = TEMPLATE_FILE.exec(file);
+    if (!match?.[1] || !match[2] || !file.includes('/')) {
+      if (file.endsWith('.mjml') || file.endsWith('.txt')) {
+        problems.push({
+          file,
+          line: 1,
+          message:
+            'template files are named <campaign>/<step>.<locale>.mjml, e.g. onboarding/welcome.ja.mjml',
+        });
+      }
+      continue;
+    }
+    const textFile = file.replace(/\.mjml$/, '.txt');
+    const source = await readFile(join(dir, file), 'utf8');
+    const text = present.has(textFile) ? await readFile(join(dir, textFile), 'utf8') : undefined;
+    files.push({ id: match[1], locale: match[2], file, source, ...(text !== undefined ? { text } : {}) });
+  }
+  return { sources, files, problems };
+}
+
+/**
+ * Compiles every template in a directory (once per content hash) and returns what compiled plus every
+ * problem as file:line, for `lowtouch validate`.
+ */
+export async function scanTemplateCatalog(
+  dir: string,
+  options: LoadTemplatesOptions = {},
+): Promise<{ catalog: TemplateCatalog; problems: TemplateProblem[] }> {
+  const { sources, files, problems } = await readTemplateSources(dir);
+  const cache = fileCompileCache(options.cacheDir);
+  const compiled: CompiledTemplate[] = [];
+  const results = await Promise.allSettled(
+    files.map((file) =>
+      compileTemplateData(file.id, file.locale, file.source, sources, {
+        file: file.file,
+        cache,
+        ...(file.text !== undefined ? { text: file.text } : {}),
+      }),
+    ),
+  );
+  for (const result of results) {
+    if (result.status === 'fulfilled') compiled.push(hydrateTemplate(result.value));
+    else if (result.reason instanceof TemplateCompileError) problems.push(...result.reason.problems);
+    else throw result.reason;
+  }
+  const display = relative(process.cwd(), dir) || '.';
+  return {
+    catalog: new TemplateCatalog(compiled),
+    problems: problems.map((problem) => ({ ...problem, file: join(display, problem.file) })),
+  };
+}
+
+/** Compiles every template in a directory once; throws TemplateCompileError listing all problems. */
+export async function loadTemplateCatalog(
+  dir: string = DEFAULT_TEMPLATES_DIR,
+  options: LoadTemplatesOptions = {},
+): Promise<TemplateCatalog> {
+  const { catalog, problems } = await scanTemplateCatalog(dir, options);
+  if (problems.length > 0) throw new TemplateCompileError(problems);
+  return catalog;
+}
+
+/** Writes the precompiled catalog as one JSON file (for a Lambda bundle or asset). */
+export async function writeTemplateBundle(catalog: TemplateCatalog, file: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(catalog.toBundle()));
+}
+
+/** Loads a catalog from a JSON bundle written by {@link writeTemplateBundle}; no MJML runs. */
+export async function loadTemplateBundle(file: string): Promise<TemplateCatalog> {
+  return catalogFromBundle(JSON.parse(await readFile(file, 'utf8')));
+}
