@@ -7,10 +7,6 @@ import { assertValidProgram, type ProgramValidator } from './program.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
-/** The env var that tells functions where the bundled campaigns and templates are. */
-export const PROGRAM_DIR_ENV_KEY: string =
-  Object.entries(ENV).find(([name]) => name === 'programDir')?.[1] ?? 'LOWTOUCH_PROGRAM_DIR';
-
 export interface BuildAppOptions {
   /** repository root: functions/, package-lock.json */
   projectRoot: string;
@@ -49,7 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LowtouchApp> {
     stateful,
     projectRoot: options.projectRoot,
     programDir,
-    programDirEnvKey: PROGRAM_DIR_ENV_KEY,
+    programDirEnvKey: ENV.programDir,
     description: 'lowtouch: functions, queues, schedules, event rules, unsubscribe URL, alarms',
   });
 

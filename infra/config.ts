@@ -126,6 +126,21 @@ const EXPECTED: Record<string, string> = {
   identity: 'the verified SES identity (domain or address) that covers fromAddress, e.g. "mail.example.com"',
   maxSendRate: "the account's SES MaxSendRate in emails per second (aws sesv2 get-account), e.g. 14",
   timeZone: 'the IANA time zone of the schedules, e.g. "Europe/Berlin"',
+  account: "a 12-digit AWS account id, or leave it out to use the CLI credentials' account",
+  createIdentity: 'true to create the SES identity with Easy DKIM, false if it is already verified',
+  mailFromDomain: 'a custom MAIL FROM subdomain of the identity, e.g. "bounce.mail.example.com"',
+  trackingDomain: 'a custom open/click tracking domain, e.g. "links.example.com"',
+  nightlyHour: 'the local hour (0-23) of the nightly health run',
+  exportHour: 'the local hour (0-23) of the daily KPI export',
+  breakerBounceRate: 'a bounce rate below 0.05 at which sending pauses, e.g. 0.025',
+  breakerComplaintRate: 'a complaint rate below 0.001 at which sending pauses, e.g. 0.0005',
+  unsubscribeBaseUrl:
+    'an https URL that fronts the unsubscribe function, or leave it out to use its Function URL',
+  planShards: 'the number of parallel scan segments per tick (1-1000), e.g. 8',
+  logRetentionDays: `days to keep function logs, one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  exportRetentionDays: 'days to keep KPI exports in S3 (1-3650)',
+  programDir: 'the directory holding campaigns/ and templates/, e.g. "."',
+  stackPrefix: 'a stack name prefix of letters, digits and dashes, e.g. "Lowtouch"',
 };
 
 /** A missing or invalid deployment setting; the message names each bad key and how to fix it. */
@@ -185,7 +200,12 @@ export function loadConfig(context: ContextReader, cwd: string = process.cwd()):
       issue.code === 'unrecognized_keys'
         ? `remove ${issue.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${CONFIG_KEYS.join(', ')})`
         : `set "${key}" in ${fileName} or pass -c ${CONTEXT_PREFIX}${key}=<value>`;
-    const what = key in merged ? issue.message : `is missing; expected ${EXPECTED[key] ?? issue.message}`;
+    const expected = EXPECTED[key] ?? issue.message;
+    const what = !(key in merged)
+      ? `is missing; expected ${expected}`
+      : issue.code === 'invalid_type'
+        ? `expected ${expected}`
+        : issue.message;
     return `  - ${key} (from ${source}): ${what}${got}. Fix: ${fix}.`;
   });
   throw new ConfigError(`lowtouch config is invalid:\n${lines.join('\n')}`, { cause: result.error });

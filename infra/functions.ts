@@ -44,7 +44,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memorySize: 256,
     timeoutSeconds: 60,
     trigger: { kind: 'schedule', schedule: 'tick' },
-    tables: { state: 'read' },
+    tables: {},
     sendsTo: ['plan'],
   },
   {
@@ -80,6 +80,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     sendsTo: ['send'],
     sendsEmail: true,
     readsSigningKey: true,
+    putsEvents: true,
   },
   {
     id: 'RecordEmailEvents',

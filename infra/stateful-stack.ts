@@ -86,7 +86,9 @@ export class StatefulStack extends Stack {
     });
 
     this.exportBucketArnExportName = `${config.stackPrefix}-KpiBucketArn`;
-    this.exportBucketArn = this.exportValue(this.exportBucket.bucketArn, { name: this.exportBucketArnExportName });
+    this.exportBucketArn = this.exportValue(this.exportBucket.bucketArn, {
+      name: this.exportBucketArnExportName,
+    });
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,

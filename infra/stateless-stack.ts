@@ -118,6 +118,7 @@ export class StatelessStack extends Stack {
       [ENV.exportBucket]: stateful.exportBucket.bucketName,
       [ENV.planShards]: String(config.planShards),
       [ENV.maxSendRate]: String(config.maxSendRate),
+      [ENV.senderConcurrency]: String(senderMaxConcurrency(config.maxSendRate)),
       [ENV.breakerBounceRate]: String(config.breakerBounceRate),
       [ENV.breakerComplaintRate]: String(config.breakerComplaintRate),
     };

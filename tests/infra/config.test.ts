@@ -46,7 +46,11 @@ describe('loadConfig', () => {
 
   it('lets -c lowtouch:<key> override the file, coercing command-line strings', () => {
     const config = loadConfig(
-      context({ 'lowtouch:maxSendRate': '50', 'lowtouch:createIdentity': 'true', 'lowtouch:region': 'us-east-1' }),
+      context({
+        'lowtouch:maxSendRate': '50',
+        'lowtouch:createIdentity': 'true',
+        'lowtouch:region': 'us-east-1',
+      }),
       dirWith(valid),
     );
     expect(config.maxSendRate).toBe(50);
@@ -76,7 +80,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects a sender outside the SES identity', () => {
-    const error = errorOf(() => loadConfig(noContext, dirWith({ ...valid, fromAddress: 'cs@other.example.org' })));
+    const error = errorOf(() =>
+      loadConfig(noContext, dirWith({ ...valid, fromAddress: 'cs@other.example.org' })),
+    );
     expect(error.message).toContain('must belong to the SES identity "mail.example.com"');
   });
 
