@@ -41,18 +41,18 @@ export const DEFAULT_RANGE_DAYS = 30;
 /** Longest range accepted, to keep one export's memory bounded. */
 export const MAX_RANGE_DAYS = 731;
 
+function checkDay(flag: string, value: string | undefined): void {
+  if (value !== undefined && !isDay(value)) {
+    throw new KpiInputError(
+      `--${flag} "${value}" is not a calendar day; write it as YYYY-MM-DD, e.g. 2026-11-01`,
+    );
+  }
+}
+
 /** Resolves --from/--to: `to` defaults to yesterday (UTC), `from` to 29 days before `to`. */
 export function resolveRange(from: string | undefined, to: string | undefined, now: number): DayRange {
-  for (const [flag, value] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (value !== undefined && !isDay(value)) {
-      throw new KpiInputError(
-        `--${flag} "${value}" is not a calendar day; write it as YYYY-MM-DD, e.g. 2026-11-01`,
-      );
-    }
-  }
+  checkDay('from', from);
+  checkDay('to', to);
   const end = to ?? addDays(new Date(now).toISOString().slice(0, 10), -1);
   const start = from ?? addDays(end, -(DEFAULT_RANGE_DAYS - 1));
   if (start > end) {
