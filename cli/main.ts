@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerPreview } from './commands/preview.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `lowtouch` command line; each command lives in cli/commands/<name>.ts. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .allowExcessArguments(false);
   // command registrations
   registerValidate(program);
+  registerPreview(program);
   return program;
 }
 

@@ -15,7 +15,7 @@ import {
 } from './template-types.ts';
 
 /** Bump when the compile output changes, so cached results from older versions are not reused. */
-export const TEMPLATE_COMPILER_VERSION = 'lowtouch-templates/1 mjml/5.4.1';
+export const TEMPLATE_COMPILER_VERSION = 'lowtouch-templates/3 mjml/5.4.1';
 
 /** Where compiled templates are remembered between runs, keyed by content hash. */
 export interface TemplateCompileCache {
@@ -209,9 +209,27 @@ function hasUnsubscribeLink(html: string): boolean {
 
 const PREVIEW_DIV = /<div style="display:none;[^"]*">[\s\S]*?<\/div>/;
 
-/** Derives the plain-text part (still Liquid) from the compiled HTML: no preheader filler, no images. */
+// Layout-free tables of ours become one line per row ("Plan: standard", "✅ Invite a teammate").
+const ROW_TABLE = /<table\b[^>]*\bclass="(lt-data|lt-check)\b[^"]*"[^>]*>([\s\S]*?)<\/table>/g;
+const ROW = /<tr\b[^>]*>([\s\S]*?)<\/tr>/g;
+const CELL = /<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/g;
+
+function flattenRowTables(html: string): string {
+  return html.replace(ROW_TABLE, (_whole, kind: string, body: string) => {
+    const separator = kind === 'lt-data' ? ': ' : ' ';
+    const rows = [...body.matchAll(ROW)].map((row) =>
+      [...(row[1] ?? '').matchAll(CELL)].map((cell) => (cell[1] ?? '').trim()).join(separator),
+    );
+    return `<p>${rows.join('<br/>')}</p>`;
+  });
+}
+
+/**
+ * Derives the plain-text part (still Liquid) from the compiled HTML: no preheader filler, no images, headings
+ * as written, and `table.lt-data` / `table.lt-check` rows as one line each.
+ */
 export function htmlToLiquidText(html: string): string {
-  return convert(html.replace(PREVIEW_DIV, ''), {
+  return convert(flattenRowTables(html.replace(PREVIEW_DIV, '')), {
     wordwrap: false,
     selectors: [
       { selector: 'img', format: 'skip' },
