@@ -114,7 +114,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memorySize: 512,
     timeoutSeconds: 10,
     trigger: { kind: 'url' },
-    tables: { contacts: 'readWrite', suppressions: 'readWrite', state: 'readWrite', sends: 'read' },
+    // Topic opt-outs live on the contact; the send is marked unsubscribed for the KPIs.
+    tables: { contacts: 'readWrite', sends: 'readWrite', state: 'readWrite' },
     readsSigningKey: true,
   },
   {

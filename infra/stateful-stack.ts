@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env-keys.ts';
 import { type KeySpec, TABLES, type TableId, type TableSpec } from '../functions/adapters/tables.ts';
 import type { LowtouchConfig } from './config.ts';
 import { KpiCatalog } from './constructs/kpi-catalog.ts';
@@ -144,7 +145,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The key signs the unsubscribe links inside emails already delivered; automatic rotation would break every link in past mail, and Gmail/Yahoo require those links to keep working. Rotate by hand with a grace period.',
+        'The key signs the unsubscribe links inside emails already delivered; a rotation Lambda replacing it would break every link in past mail, which Gmail/Yahoo require to keep working. Rotation is manual: store {"keys":[new, old]} so old links still verify (docs/deploy.md).',
     });
 
     new KpiCatalog(this, 'KpiCatalog', {
@@ -152,8 +153,26 @@ export class StatefulStack extends Stack {
       databaseName: `${config.stackPrefix.toLowerCase().replaceAll('-', '_')}_kpi`,
     });
 
-    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
-    new CfnOutput(this, 'KpiBucketName', { value: this.exportBucket.bucketName });
+    // Outputs whose description is an env var name feed `lowtouch ... --aws` (see docs/deploy.md).
+    for (const [tableId, table] of this.tables) {
+      new CfnOutput(this, `Table${tableId[0]?.toUpperCase()}${tableId.slice(1)}`, {
+        value: table.tableName,
+        description: TABLES[tableId].envKey,
+      });
+    }
+    new CfnOutput(this, 'ConfigurationSetName', {
+      value: this.configurationSet.configurationSetName,
+      description: ENV.configurationSet,
+    });
+    new CfnOutput(this, 'KpiBucketName', {
+      value: this.exportBucket.bucketName,
+      description: ENV.exportBucket,
+    });
+    new CfnOutput(this, 'SigningSecretArn', {
+      value: this.signingSecret.secretArn,
+      description: ENV.signingSecretArn,
+    });
+    new CfnOutput(this, 'IdentityArn', { value: this.identityArn, description: ENV.identityArn });
   }
 }
 

@@ -168,10 +168,28 @@ export class StatelessStack extends Stack {
     this.routeEvents(stateful, ruleDlq);
     this.reputationAlarms(config, alarmActions);
 
-    new CfnOutput(this, 'UsageBusName', { value: this.usageBus.eventBusName });
-    new CfnOutput(this, 'UsageBusArn', { value: this.usageBus.eventBusArn });
-    new CfnOutput(this, 'UnsubscribeUrl', { value: functionUrl.url });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    // Outputs whose description is an env var name feed `lowtouch ... --aws` (see docs/deploy.md).
+    new CfnOutput(this, 'UsageBusName', { value: this.usageBus.eventBusName, description: ENV.usageBusName });
+    new CfnOutput(this, 'PlanQueueUrl', {
+      value: this.queues.plan.queue.queueUrl,
+      description: ENV.planQueueUrl,
+    });
+    new CfnOutput(this, 'SendQueueUrl', {
+      value: this.queues.send.queue.queueUrl,
+      description: ENV.sendQueueUrl,
+    });
+    new CfnOutput(this, 'UnsubscribeUrl', {
+      value: config.unsubscribeBaseUrl ?? functionUrl.url,
+      description: ENV.unsubscribeBaseUrl,
+    });
+    new CfnOutput(this, 'UsageBusArn', {
+      value: this.usageBus.eventBusArn,
+      description: 'Grant events:PutEvents on this ARN to the product code that reports usage',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Subscribe on-call addresses here: DLQ, bounce-rate and complaint-rate alarms',
+    });
   }
 
   /** Adds the statements a function's spec lists, each naming its resources. */
@@ -264,7 +282,7 @@ export class StatelessStack extends Stack {
         maxEventAge,
         input: scheduler.ScheduleTargetInput.fromObject({
           job: scheduleId,
-          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          time: scheduler.ContextAttribute.scheduledTime,
           executionId: scheduler.ContextAttribute.executionId,
         }),
       }),

@@ -87,7 +87,13 @@ export class KpiCatalog extends Construct {
         },
       },
     });
-    new CfnOutput(Stack.of(this), 'KpiDatabase', { value: this.databaseName });
-    new CfnOutput(Stack.of(this), 'AthenaWorkGroup', { value: this.workGroupName });
+    new CfnOutput(Stack.of(this), 'KpiDatabase', {
+      value: this.databaseName,
+      description: 'Glue database of the KPI exports (Athena)',
+    });
+    new CfnOutput(Stack.of(this), 'AthenaWorkGroup', {
+      value: this.workGroupName,
+      description: 'Athena workgroup for KPI queries; results are kept 30 days',
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { type Duration, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -41,7 +41,11 @@ export class LowtouchFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LowtouchFunctionProps) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    // Logs are operational, not customer data: they go with the stateless stack.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the function
     // write to every log group in the account.
     this.role = new iam.Role(this, 'Role', {

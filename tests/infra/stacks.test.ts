@@ -448,6 +448,26 @@ describe('unsubscribe', () => {
   });
 });
 
+describe('outputs', () => {
+  it('name every env var that `lowtouch --aws` needs in the output descriptions', () => {
+    const described = [stateful, stateless].flatMap((t) =>
+      Object.values(t.toJSON().Outputs as Record<string, { Description?: string }>).map((o) => o.Description),
+    );
+    const needed = [
+      ...Object.values(TABLES).map((t) => t.envKey),
+      ENV.configurationSet,
+      ENV.exportBucket,
+      ENV.signingSecretArn,
+      ENV.identityArn,
+      ENV.usageBusName,
+      ENV.planQueueUrl,
+      ENV.sendQueueUrl,
+      ENV.unsubscribeBaseUrl,
+    ];
+    for (const key of needed) expect(described, key).toContain(key);
+  });
+});
+
 describe('cdk-nag', () => {
   it('AwsSolutions and Serverless report no unacknowledged errors or warnings', () => {
     const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as {
