@@ -37,7 +37,12 @@ describe('processBatch', () => {
 describe('InProcessQueue', () => {
   it('delays, redelivers failures after the visibility timeout and dead-letters after maxReceiveCount', async () => {
     const clock = new ManualClock(0);
-    const queue = new InProcessQueue<{ n: number }>({ name: 'q', clock, visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const queue = new InProcessQueue<{ n: number }>({
+      name: 'q',
+      clock,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 3,
+    });
     await queue.send([{ body: { n: 1 } }, { body: { n: 2 }, delaySeconds: 60 }]);
     expect(queue.receive().map((r) => r.body)).toEqual(['{"n":1}']);
     clock.advance(30_000);
@@ -51,7 +56,11 @@ describe('InProcessQueue', () => {
             return { itemIdentifier: r.messageId };
           }),
       }),
-      { waitUntil: async (t) => void (clock.time = t) },
+      {
+        waitUntil: async (t) => {
+          clock.time = t;
+        },
+      },
     );
     expect(batches).toBeGreaterThan(1);
     expect(queue.size).toBe(0);
@@ -61,13 +70,20 @@ describe('InProcessQueue', () => {
 
   it('delivers every message twice under the duplicate-delivery fault', async () => {
     const clock = new ManualClock(0);
-    const queue = new InProcessQueue<{ n: number }>({ name: 'q', clock, faults: { duplicateDelivery: () => true } });
+    const queue = new InProcessQueue<{ n: number }>({
+      name: 'q',
+      clock,
+      faults: { duplicateDelivery: () => true },
+    });
     await queue.send([{ body: { n: 1 } }]);
     const delivered: string[] = [];
-    await queue.drain(async (records) => {
-      delivered.push(...records.map((r) => r.messageId));
-      return { batchItemFailures: [] };
-    }, { batchSize: 1, waitUntil: async (t) => void (clock.time = t) });
+    await queue.drain(
+      async (records) => {
+        delivered.push(...records.map((r) => r.messageId));
+        return { batchItemFailures: [] };
+      },
+      { batchSize: 1, waitUntil: async (t) => void (clock.time = t) },
+    );
     expect(delivered).toEqual(['q-1', 'q-1']);
   });
 });

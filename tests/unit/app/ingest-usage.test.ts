@@ -55,10 +55,23 @@ describe('ingestUsage', () => {
     const w = await world();
     const at = new Date(T0 - DAY).toISOString();
     await ingestUsage(envelope('feature.used', { eventId: 'f1', at, feature: 'reports', count: 3 }), w.deps);
-    await ingestUsage(envelope('feature.used', { eventId: 'f2', at: new Date(T0).toISOString(), feature: 'reports' }), w.deps);
+    await ingestUsage(
+      envelope('feature.used', { eventId: 'f2', at: new Date(T0).toISOString(), feature: 'reports' }),
+      w.deps,
+    );
     await ingestUsage(envelope('help.visited', { eventId: 'h1', at }), w.deps);
-    await ingestUsage(envelope('milestone.reached', { eventId: 'm1', at, milestone: 'firstProjectCreated' }), w.deps);
-    await ingestUsage(envelope('milestone.reached', { eventId: 'm2', at: new Date(T0).toISOString(), milestone: 'firstProjectCreated' }), w.deps);
+    await ingestUsage(
+      envelope('milestone.reached', { eventId: 'm1', at, milestone: 'firstProjectCreated' }),
+      w.deps,
+    );
+    await ingestUsage(
+      envelope('milestone.reached', {
+        eventId: 'm2',
+        at: new Date(T0).toISOString(),
+        milestone: 'firstProjectCreated',
+      }),
+      w.deps,
+    );
     const usage = (await w.contacts.get('c1'))?.contact.usage;
     expect(usage?.features.reports).toEqual({ count: 4, lastUsedAt: new Date(T0).toISOString() });
     expect(usage?.helpVisits30d).toBe(1);
@@ -67,14 +80,20 @@ describe('ingestUsage', () => {
 
   it('stores NPS answers and the latest score on the account', async () => {
     const w = await world();
-    await ingestUsage(envelope('nps.responded', { eventId: 'n1', at: new Date(T0).toISOString(), score: 4 }), w.deps);
+    await ingestUsage(
+      envelope('nps.responded', { eventId: 'n1', at: new Date(T0).toISOString(), score: 4 }),
+      w.deps,
+    );
     expect(w.state.nps.get('n1')).toMatchObject({ score: 4, contactId: 'c1' });
     expect((await w.accounts.get('a1'))?.nps).toMatchObject({ score: 4 });
   });
 
   it('counts an event for an unknown contact instead of failing', async () => {
     const w = await world();
-    const event = { ...envelope('login', { eventId: 'x', at: new Date(T0).toISOString() }), contactId: 'ghost' };
+    const event = {
+      ...envelope('login', { eventId: 'x', at: new Date(T0).toISOString() }),
+      contactId: 'ghost',
+    };
     expect(await ingestUsage(event, w.deps)).toEqual({ outcome: 'unknown-contact', contactId: 'ghost' });
     expect(w.state.total('login', 'usage-unknown-contact')).toBe(1);
   });

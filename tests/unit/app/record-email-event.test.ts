@@ -113,7 +113,9 @@ describe('recordEmailEvent', () => {
         messageId: 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000',
       }),
     );
-    expect(await recordEmailEvent(fixture('delivery'), t.deps)).toMatchObject({ sendId: 'release#announce#c1' });
+    expect(await recordEmailEvent(fixture('delivery'), t.deps)).toMatchObject({
+      sendId: 'release#announce#c1',
+    });
     expect(await recordEmailEvent(fixture('subscription'), t.deps)).toMatchObject({ outcome: 'orphan' });
     expect(await recordEmailEvent(fixture('subscription'), t.deps)).toMatchObject({ outcome: 'orphan' });
     expect(t.state.total('Subscription', 'orphan-events')).toBe(1);

@@ -36,7 +36,10 @@ describe('sendStep', () => {
   it('never sends a send left in sending by a crash', async () => {
     const w = await sendWorld();
     await w.sends.claim(claimedSend(ID, 'c1', { status: 'sending' }));
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({ outcome: 'duplicate', status: 'sending' });
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({
+      outcome: 'duplicate',
+      status: 'sending',
+    });
     expect(w.sender.emails).toHaveLength(0);
   });
 
@@ -44,12 +47,18 @@ describe('sendStep', () => {
     const w = await sendWorld();
     await w.suppressions.add('C1@example.com', { reason: 'complaint', at: new Date(T0).toISOString() });
     await w.sends.claim(claimedSend(ID, 'c1'));
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({
+      outcome: 'skipped',
+      reason: 'suppressed',
+    });
 
     const w2 = await sendWorld();
     await w2.contacts.optOut('c1', 'onboarding-tips');
     await w2.sends.claim(claimedSend(ID, 'c1'));
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w2.deps)).toEqual({ outcome: 'skipped', reason: 'unsubscribed' });
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w2.deps)).toEqual({
+      outcome: 'skipped',
+      reason: 'unsubscribed',
+    });
 
     const w3 = await sendWorld();
     await w3.contacts.optOut('c1', { all: true });
@@ -71,9 +80,14 @@ describe('sendStep', () => {
     });
     await w.contacts.savePlan('c1', { enrollments: {}, recentSends: [recent('a', 2), recent('b', 30)] }, 0);
     await w.sends.claim(claimedSend(ID, 'c1'));
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({ outcome: 'skipped', reason: 'frequency-cap' });
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({
+      outcome: 'skipped',
+      reason: 'frequency-cap',
+    });
     await w.sends.claim(claimedSend('renewal#d30#c1', 'c1', { bypassCap: true }));
-    expect(await sendStep({ sendId: 'renewal#d30#c1', attempt: 0 }, w.deps)).toMatchObject({ outcome: 'sent' });
+    expect(await sendStep({ sendId: 'renewal#d30#c1', attempt: 0 }, w.deps)).toMatchObject({
+      outcome: 'sent',
+    });
   });
 
   it('skips one contact whose render fails, with the reason', async () => {
@@ -104,7 +118,10 @@ describe('sendStep', () => {
 
   it('records a permanent SES error as failed and does not retry it', async () => {
     const w = await sendWorld();
-    w.sender.next = async () => ({ ok: false, reason: 'MessageRejected: address c1@example.com is not verified' });
+    w.sender.next = async () => ({
+      ok: false,
+      reason: 'MessageRejected: address c1@example.com is not verified',
+    });
     await w.sends.claim(claimedSend(ID, 'c1'));
     const result = await sendStep({ sendId: ID, attempt: 0 }, w.deps);
     expect(result).toEqual({ outcome: 'failed', reason: 'MessageRejected: address <email> is not verified' });
@@ -136,12 +153,17 @@ describe('sendStep', () => {
     const w = await sendWorld();
     await w.sends.claim(claimedSend(ID, 'c1'));
     w.clock.advance(8 * 86_400_000);
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({ outcome: 'skipped', reason: 'expired' });
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({
+      outcome: 'skipped',
+      reason: 'expired',
+    });
   });
 
   it('turns a csm-alert step into a CTA event instead of an email', async () => {
     const w = await sendWorld();
-    await w.sends.claim(claimedSend('renewal#d90-csm#c1', 'c1', { channel: 'csm-alert', template: 'csm-alert' }));
+    await w.sends.claim(
+      claimedSend('renewal#d90-csm#c1', 'c1', { channel: 'csm-alert', template: 'csm-alert' }),
+    );
     const result = await sendStep({ sendId: 'renewal#d90-csm#c1', attempt: 0 }, w.deps);
     expect(result).toEqual({ outcome: 'sent', messageId: 'cta:renewal#d90-csm#c1' });
     expect(w.sender.emails).toHaveLength(0);
