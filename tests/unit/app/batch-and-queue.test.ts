@@ -82,7 +82,12 @@ describe('InProcessQueue', () => {
         delivered.push(...records.map((r) => r.messageId));
         return { batchItemFailures: [] };
       },
-      { batchSize: 1, waitUntil: async (t) => void (clock.time = t) },
+      {
+        batchSize: 1,
+        waitUntil: async (t) => {
+          clock.time = t;
+        },
+      },
     );
     expect(delivered).toEqual(['q-1', 'q-1']);
   });
