@@ -42,29 +42,34 @@ const memory = new Map<string, CompiledTemplateData>();
 
 /** A compile cache in memory, optionally backed by `<cacheDir>/<hash>.json`. */
 export function fileCompileCache(cacheDir?: string): TemplateCompileCache {
+  const fileOf = (dir: string, hash: string) => join(dir, `${hash}.json`);
+  const persist = async (dir: string, hash: string, data: CompiledTemplateData) => {
+    await mkdir(dir, { recursive: true });
+    // Write then rename so a concurrent reader never sees half a file.
+    const temp = `${fileOf(dir, hash)}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(data));
+    await rename(temp, fileOf(dir, hash));
+  };
   return {
     async get(hash) {
       const hit = memory.get(hash);
-      if (hit || !cacheDir) return hit;
+      if (!cacheDir) return hit;
       try {
-        const data = parseCompiledTemplateData(
-          JSON.parse(await readFile(join(cacheDir, `${hash}.json`), 'utf8')),
-        );
-        if (data) memory.set(hash, data);
-        return data;
+        const data = parseCompiledTemplateData(JSON.parse(await readFile(fileOf(cacheDir, hash), 'utf8')));
+        if (data) {
+          memory.set(hash, data);
+          return data;
+        }
       } catch {
-        return undefined; // missing or unreadable cache entries are recompiled
+        // missing or unreadable: fall through
       }
+      // Compiled earlier in this process but not yet on disk: persist it so the next process can start warm.
+      if (hit) await persist(cacheDir, hash, hit);
+      return hit;
     },
     async set(hash, data) {
       memory.set(hash, data);
-      if (!cacheDir) return;
-      await mkdir(cacheDir, { recursive: true });
-      // Write then rename so a concurrent reader never sees half a file.
-      const target = join(cacheDir, `${hash}.json`);
-      const temp = `${target}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(data));
-      await rename(temp, target);
+      if (cacheDir) await persist(cacheDir, hash, data);
     },
   };
 }
