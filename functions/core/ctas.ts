@@ -204,3 +204,45 @@ export function digestByCsm(ctas: readonly Cta[], accounts: readonly Account[]):
   }
   return [...digests.values()].sort((a, b) => (a.csmId ?? '\uffff').localeCompare(b.csmId ?? '\uffff'));
 }
+
+/** Days a CSM has to act on each CTA type (renewal-due is due at the renewal itself). */
+const RESPOND_WITHIN_DAYS: Record<Exclude<CtaType, 'renewal-due'>, number> = {
+  'health-red': 2,
+  'nps-detractor': 3,
+  'usage-drop': 7,
+};
+
+/** A one-line English reason for a CTA, built from its facts. */
+export function describeCta(cta: Cta): string {
+  const f = cta.facts;
+  switch (cta.type) {
+    case 'renewal-due':
+      return `Renews on ${f.renewalAt ?? '?'} (in ${f.daysToRenewal ?? '?'} days)`;
+    case 'health-red':
+      return `Health turned red (score ${f.score ?? '?'}, was ${f.previousColor ?? 'unscored'})`;
+    case 'nps-detractor':
+      return `NPS answer ${f.score ?? '?'} from contact ${f.contactId ?? '?'}`;
+    case 'usage-drop':
+      return `Logins down ${f.dropPercent ?? '?'}% over 30 days (${f.logins30d ?? '?'} against ${f.loginsPrevious30d ?? '?'})`;
+  }
+}
+
+/** The digest lines in the shape the csm/digest template reads (accountName, type, reason, dueAt). */
+export function digestLinesOf(digest: CsmDigest): {
+  accountId: string;
+  accountName: string;
+  type: CtaType;
+  reason: string;
+  dueAt: string;
+}[] {
+  return digest.items.map(({ cta, accountName, renewalAt }) => ({
+    accountId: cta.accountId,
+    accountName,
+    type: cta.type,
+    reason: describeCta(cta),
+    dueAt:
+      cta.type === 'renewal-due'
+        ? (renewalAt ?? cta.raisedAt)
+        : new Date(Date.parse(cta.raisedAt) + RESPOND_WITHIN_DAYS[cta.type] * 86_400_000).toISOString(),
+  }));
+}

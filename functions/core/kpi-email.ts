@@ -140,14 +140,18 @@ export interface StepRatePoint {
   clickRate: number | null;
 }
 
-/** Rolls email-kpis rows up to one point per campaign, step and day. */
-export function stepRateSeries(rows: readonly EmailKpiRow[]): StepRatePoint[] {
+/** Rolls email-kpis rows up to one point per campaign, step and day (or bucket, e.g. the week's Monday). */
+export function stepRateSeries(
+  rows: readonly EmailKpiRow[],
+  bucketOf: (day: string) => string = (day) => day,
+): StepRatePoint[] {
   const sums = new Map<
     string,
     { campaignId: string; stepId: string; day: string; d: number; o: number; c: number }
   >();
   for (const row of rows) {
-    const { campaign_id: campaignId, step_id: stepId, day } = row;
+    const { campaign_id: campaignId, step_id: stepId } = row;
+    const day = bucketOf(row.day);
     const id = `${campaignId}\u0000${stepId}\u0000${day}`;
     const sum = sums.get(id) ?? { campaignId, stepId, day, d: 0, o: 0, c: 0 };
     sum.d += row.delivered;

@@ -1,4 +1,5 @@
 import type { KpiDataset } from './kpi-dataset.ts';
+import { addDays, periodsOf } from './kpi-dates.ts';
 import { stepRateSeries } from './kpi-email.ts';
 import { ratio } from './kpi-format.ts';
 import { REPORT_CSS } from './report-style.ts';
@@ -67,7 +68,11 @@ function emailSection(data: KpiDataset): string {
     card('bounce rate', pct(ratio(totals.bounced, totals.sent))),
     card('unsubscribe rate', pct(ratio(totals.unsubscribed, totals.delivered))),
   ].join('');
-  const points = stepRateSeries(data.email);
+  const bucket = new Map<string, string>();
+  for (const period of periodsOf(data.range, data.period)) {
+    for (let day = period.from; day <= period.to; day = addDays(day, 1)) bucket.set(day, period.label);
+  }
+  const points = stepRateSeries(data.email, (day) => bucket.get(day) ?? day);
   const campaigns = [...new Set(points.map((p) => p.campaignId))];
   const charts = campaigns.map((campaignId) => {
     const steps = [...new Set(points.filter((p) => p.campaignId === campaignId).map((p) => p.stepId))];
@@ -93,7 +98,10 @@ function emailSection(data: KpiDataset): string {
         format: (v) => `${Math.round(v * 100)}%`,
       },
     );
-    return figure(chart, `${campaignId}: human open rate (solid) and click rate (dashed) per step and day`);
+    return figure(
+      chart,
+      `${campaignId}: human open rate (solid) and click rate (dashed) per step, by ${data.period}`,
+    );
   });
   const stepTotals = new Map<
     string,

@@ -15,7 +15,7 @@ section{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 .card-value{font-size:1.4rem;font-weight:600}
 .card-label{color:var(--muted);font-size:.85rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,480px),1fr));gap:16px}
-figure{margin:0 0 12px}
+figure{margin:0 0 12px;max-width:820px}
 figcaption{color:var(--muted);font-size:.85rem}
 svg.chart{width:100%;height:auto;display:block}
 svg .grid{stroke:var(--line);stroke-width:1}

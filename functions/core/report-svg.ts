@@ -58,18 +58,26 @@ function empty(id: string, title: string): string {
   );
 }
 
-function legend(items: readonly { label: string; color: string; dash?: boolean }[], y: number): string {
+/** Lays legend entries out left to right, wrapping to a new row at the chart's right edge. */
+function legend(items: readonly { label: string; color: string; dash?: boolean }[], top: number) {
   let x = LEFT;
-  return items
-    .map((item) => {
-      const line = `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${item.color}" stroke-width="3"${
-        item.dash ? ' stroke-dasharray="5 3"' : ''
-      }/>`;
-      const text = `<text x="${x + 24}" y="${y}" class="legend">${esc(item.label)}</text>`;
-      x += 34 + item.label.length * 7;
-      return line + text;
-    })
-    .join('');
+  let y = top + 12;
+  let rows = items.length > 0 ? 1 : 0;
+  const parts = items.map((item) => {
+    const width = 34 + item.label.length * 6.5;
+    if (x + width > W - RIGHT && x > LEFT) {
+      x = LEFT;
+      y += 18;
+      rows += 1;
+    }
+    const dash = item.dash ? ' stroke-dasharray="5 3"' : '';
+    const part =
+      `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${item.color}" stroke-width="3"${dash}/>` +
+      `<text x="${x + 24}" y="${y}" class="legend">${esc(item.label)}</text>`;
+    x += width;
+    return part;
+  });
+  return { svg: parts.join(''), height: rows * 18 + 8 };
 }
 
 function yAxis(min: number, max: number, plotH: number, format: (v: number) => string): string {
@@ -113,8 +121,7 @@ export function lineChart(
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort();
   const values = series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y])));
   if (xs.length === 0 || values.length === 0) return empty(id, title);
-  const height = 300;
-  const plotH = height - TOP - 72;
+  const plotH = 200;
   const yMin = options.yMin ?? 0;
   const yMax = options.yMax ?? niceMax(Math.max(...values), 0.05);
   const plotW = W - LEFT - RIGHT;
@@ -157,16 +164,12 @@ export function lineChart(
     yMin < 0
       ? `<line x1="${LEFT}" y1="${n2(yAt(0))}" x2="${W - RIGHT}" y2="${n2(yAt(0))}" class="axis"/>`
       : '';
-  const body =
-    yAxis(yMin, yMax, plotH, options.format) +
-    zero +
-    xTicks +
-    lines +
-    legend(
-      series.map((s) => ({ label: s.label, color: s.color, dash: s.dashed ?? false })),
-      height - 16,
-    );
-  return frame(id, title, height, body);
+  const key = legend(
+    series.map((s) => ({ label: s.label, color: s.color, dash: s.dashed ?? false })),
+    TOP + plotH + 28,
+  );
+  const body = yAxis(yMin, yMax, plotH, options.format) + zero + xTicks + lines + key.svg;
+  return frame(id, title, TOP + plotH + 28 + key.height, body);
 }
 
 /** One group of a grouped bar chart: a category and its values, with an optional note under it. */
@@ -186,8 +189,7 @@ export function barChart(
 ): string {
   const values = groups.flatMap((g) => g.values.flatMap((v) => (v === null ? [] : [v])));
   if (groups.length === 0 || values.length === 0) return empty(id, title);
-  const height = 320;
-  const plotH = height - TOP - 92;
+  const plotH = 200;
   const yMax = options.yMax ?? niceMax(Math.max(...values), 0.05);
   const plotW = W - LEFT - RIGHT;
   const groupW = plotW / groups.length;
@@ -217,14 +219,16 @@ export function barChart(
       return rects + label + note;
     })
     .join('');
-  const body =
-    yAxis(0, yMax, plotH, options.format) +
-    bars +
-    legend(
-      seriesLabels.map((label, i) => ({ label, color: colors[i % colors.length] ?? '#000' })),
-      height - 16,
-    );
-  return frame(id, title, height, body);
+  const key = legend(
+    seriesLabels.map((label, i) => ({ label, color: colors[i % colors.length] ?? '#000' })),
+    TOP + plotH + 40,
+  );
+  return frame(
+    id,
+    title,
+    TOP + plotH + 40 + key.height,
+    yAxis(0, yMax, plotH, options.format) + bars + key.svg,
+  );
 }
 
 /** One stage of a funnel. */
@@ -270,7 +274,6 @@ export function stackedBarChart(id: string, title: string, bars: readonly Stacke
   const totals = bars.map((b) => b.segments.reduce((sum, s) => sum + s.count, 0));
   if (bars.length === 0 || totals.every((t) => t === 0)) return empty(id, title);
   const rowH = 36;
-  const height = TOP + bars.length * rowH + 40;
   const labelW = 110;
   const maxW = W - labelW - RIGHT - 60;
   const rows = bars
@@ -301,5 +304,6 @@ export function stackedBarChart(id: string, title: string, bars: readonly Stacke
     })
     .join('');
   const keys = bars[0]?.segments.map((s) => ({ label: s.key, color: s.color })) ?? [];
-  return frame(id, title, height, rows + legend(keys, height - 10));
+  const key = legend(keys, TOP + bars.length * rowH + 4);
+  return frame(id, title, TOP + bars.length * rowH + 4 + key.height, rows + key.svg);
 }

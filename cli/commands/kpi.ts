@@ -1,0 +1,214 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts';
+import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
+import {
+  campaignInfoOf,
+  type ExportSink,
+  exportKpis,
+  exportRecipients,
+  KpiInputError,
+  type KpiSource,
+  parseFormats,
+  snapshotKpiSource,
+} from '../../functions/app/export-kpis.ts';
+import type { DayRange, PeriodKind } from '../../functions/core/kpi-dates.ts';
+import { type CampaignInfo, KpiSnapshot } from '../../functions/core/kpi-inputs.ts';
+
+/** Options of `lowtouch kpi`, as the command line gives them (also what the demo passes). */
+export interface KpiCommandOptions {
+  from?: string;
+  to?: string;
+  /** csv, json, html, a comma list, or undefined for all three */
+  format?: string;
+  /** week, month or auto (default) */
+  period?: string;
+  /** campaigns' kinds and step order (for the onboarding funnel); read from --dir by the command */
+  campaigns?: readonly CampaignInfo[];
+  /** the instant the export pretends it is, epoch ms (default: now) */
+  now?: number;
+}
+
+/** What a KPI command wrote. */
+export interface KpiCommandResult {
+  range: DayRange;
+  keys: string[];
+  summary: string;
+}
+
+function periodOf(text: string | undefined): PeriodKind | 'auto' {
+  if (text === undefined || text === 'auto' || text === 'week' || text === 'month') return text ?? 'auto';
+  throw new KpiInputError(`--period "${text}" is unknown; use week, month or auto`);
+}
+
+/** Runs `lowtouch kpi` against any KpiSource and ExportSink (the local runtime wires the emulators' tables). */
+export async function runKpiCommand(
+  opts: KpiCommandOptions,
+  source: KpiSource,
+  sink: ExportSink,
+): Promise<KpiCommandResult> {
+  const now = opts.now ?? Date.now();
+  const result = await exportKpis(
+    {
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+      formats: parseFormats(opts.format),
+      period: periodOf(opts.period),
+      campaigns: opts.campaigns ?? [],
+    },
+    { source, sink, clock: { now: () => now } },
+  );
+  const sent = result.dataset.email.reduce((sum, row) => sum + row.sent, 0);
+  const summary = `${result.keys.length} file(s) for ${result.range.from}..${result.range.to}: ${sent} email(s) sent, ${result.dataset.login.filter((r) => r.step_id === '*').length} campaign(s) with login KPIs`;
+  return { range: result.range, keys: result.keys, summary };
+}
+
+/** Runs `lowtouch kpi recipients --campaign id` against any KpiSource and ExportSink. */
+export async function runKpiRecipientsCommand(
+  opts: KpiCommandOptions & { campaign: string },
+  source: KpiSource,
+  sink: ExportSink,
+): Promise<KpiCommandResult> {
+  const now = opts.now ?? Date.now();
+  const result = await exportRecipients(
+    {
+      campaignId: opts.campaign,
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+      formats: opts.format ? parseFormats(opts.format) : ['csv', 'json'],
+    },
+    { source, sink, clock: { now: () => now } },
+  );
+  const summary = `${result.rows} recipient(s) of ${opts.campaign} for ${result.range.from}..${result.range.to}`;
+  return { range: result.range, keys: result.keys, summary };
+}
+
+/** Reads a KPI snapshot file (the JSON shape of KpiSnapshot) into a KpiSource. */
+export async function snapshotSourceFromFile(path: string): Promise<KpiSource> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KpiInputError(`cannot read --data ${path}; check the path`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new KpiInputError(`--data ${path} is not JSON; it must hold a KPI snapshot object`, {
+      cause: error,
+    });
+  }
+  const parsed = KpiSnapshot.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new KpiInputError(
+      `--data ${path} is not a KPI snapshot: ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}; see docs/kpis.md for the shape`,
+    );
+  }
+  return snapshotKpiSource(parsed.data);
+}
+
+/** How the command finds its data when no --data file is given (the local runtime passes one). */
+export interface KpiWiring {
+  openSource?: () => Promise<KpiSource>;
+}
+
+interface RawOptions {
+  from?: string;
+  to?: string;
+  format?: string;
+  period?: string;
+  out: string;
+  data?: string;
+  dir: string;
+  campaign?: string;
+}
+
+async function campaignsFrom(dir: string): Promise<CampaignInfo[]> {
+  const { program, errors } = await loadProgramFromDir(dir);
+  if (program && errors.length === 0) return campaignInfoOf(program);
+  process.stderr.write(
+    `note: campaigns in ${dir} did not load, so onboarding campaigns are found by id and step order is inferred\n${formatProgramErrors(errors)}\n`,
+  );
+  return [];
+}
+
+async function openSource(raw: RawOptions, wiring: KpiWiring): Promise<KpiSource> {
+  if (raw.data) return snapshotSourceFromFile(raw.data);
+  if (wiring.openSource) return wiring.openSource();
+  throw new KpiInputError(
+    'no data source: pass --data <snapshot.json> (a KPI snapshot, see docs/kpis.md), or run the demo (npm start), which exports from the local tables',
+  );
+}
+
+function addSharedOptions(command: Command): Command {
+  return command
+    .option('--from <YYYY-MM-DD>', 'first day of the range (default: 29 days before --to)')
+    .option('--to <YYYY-MM-DD>', 'last day of the range (default: yesterday, UTC)')
+    .option('--out <dir>', 'output directory; files go to <dir>/kpi/dt=<to>/', 'out')
+    .option('--data <file>', 'read inputs from a KPI snapshot JSON file instead of the tables');
+}
+
+/** `lowtouch kpi` and `lowtouch kpi recipients`: KPI exports as CSV, JSON and a self-contained HTML report. */
+export function registerKpi(program: Command, wiring: KpiWiring = {}): void {
+  const kpi = addSharedOptions(
+    program
+      .command('kpi')
+      .description(
+        'Export KPIs (email, login lift over holdout, onboarding, health by tier, NPS, churn, ARPU, LTV) as CSV, JSON and an HTML report under <out>/kpi/dt=<to>/. Ids only, no names or addresses.',
+      ),
+  )
+    .option('--format <list>', 'csv, json, html, or a comma list such as csv,html (default: all)')
+    .option('--period <kind>', 'period of cs-kpis and revenue-kpis: week, month or auto', 'auto')
+    .option('--dir <campaigns dir>', 'campaigns directory, for campaign kinds and step order', 'campaigns')
+    .addHelpText(
+      'after',
+      `
+Files (each as .csv and .json): email-kpis, login-kpis, onboarding-kpis, onboarding-funnel,
+feature-usage, health-by-tier, cs-kpis, revenue-kpis; plus report.html. Formulas: docs/kpis.md.
+
+Examples:
+  lowtouch kpi --data snapshot.json
+  lowtouch kpi --from 2026-10-01 --to 2026-10-31 --format csv,html --out out
+  lowtouch kpi recipients --campaign onboarding --data snapshot.json`,
+    )
+    .action(async (raw: RawOptions) => {
+      try {
+        const source = await openSource(raw, wiring);
+        const result = await runKpiCommand(
+          { ...raw, campaigns: await campaignsFrom(raw.dir) },
+          source,
+          new DirectoryExportSink(raw.out),
+        );
+        for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
+        process.stdout.write(`${result.summary}\n`);
+      } catch (error) {
+        if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
+        throw error;
+      }
+    });
+
+  addSharedOptions(
+    kpi
+      .command('recipients')
+      .description('Export engagement per recipient of one campaign, by contact id (CSV and JSON).')
+      .requiredOption('--campaign <id>', 'campaign id, e.g. onboarding'),
+  )
+    .option('--format <list>', 'csv, json or csv,json (default: both)')
+    .action(async (raw: RawOptions) => {
+      try {
+        const source = await openSource(raw, wiring);
+        const result = await runKpiRecipientsCommand(
+          { ...raw, campaign: raw.campaign ?? '' },
+          source,
+          new DirectoryExportSink(raw.out),
+        );
+        for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
+        process.stdout.write(`${result.summary}\n`);
+      } catch (error) {
+        if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
+        throw error;
+      }
+    });
+}
