@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './build-app.ts';
 import { ConfigError } from './config.ts';
-import { ProgramInvalidError, validateProgramFiles } from './program.ts';
+import { ProgramInvalidError, precompileTemplates, validateProgramFiles } from './program.ts';
 
 // Entry point of `cdk synth` / `cdk deploy` (see cdk.json).
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,6 +11,7 @@ try {
   const { app } = await buildApp({
     projectRoot,
     validateProgram: validateProgramFiles,
+    precompileTemplates,
   });
   app.synth();
 } catch (error) {

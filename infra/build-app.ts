@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ENV } from '../functions/adapters/env-keys.ts';
 import { type LowtouchConfig, loadConfig } from './config.ts';
-import { assertValidProgram, type ProgramValidator } from './program.ts';
+import { assertValidProgram, type ProgramValidator, type TemplatePrecompiler } from './program.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -15,6 +17,8 @@ export interface BuildAppOptions {
   /** App props, e.g. context in tests */
   appProps?: AppProps;
   validateProgram: ProgramValidator;
+  /** when given, templates are compiled at synth and shipped as program/templates.json */
+  precompileTemplates?: TemplatePrecompiler;
 }
 
 export interface LowtouchApp {
@@ -31,6 +35,11 @@ export async function buildApp(options: BuildAppOptions): Promise<LowtouchApp> {
   const config = loadConfig((key) => app.node.tryGetContext(key), cwd);
   const programDir = resolve(cwd, config.programDir);
   await assertValidProgram(programDir, options.validateProgram);
+  let templatesBundle: string | undefined;
+  if (options.precompileTemplates) {
+    templatesBundle = join(mkdtempSync(join(tmpdir(), 'lowtouch-templates-')), 'templates.json');
+    await options.precompileTemplates(programDir, templatesBundle);
+  }
 
   const env = { account: config.account, region: config.region };
   const stateful = new StatefulStack(app, `${config.stackPrefix}-Stateful`, {
@@ -46,6 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LowtouchApp> {
     projectRoot: options.projectRoot,
     programDir,
     programDirEnvKey: ENV.programDir,
+    templatesBundle,
     description: 'lowtouch: functions, queues, schedules, event rules, unsubscribe URL, alarms',
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
+import { scanTemplateCatalog, writeTemplateBundle } from '../functions/adapters/template-files.ts';
 
 /** Checks the campaigns and templates under a directory; resolves to the formatted errors, or undefined when valid. */
 export type ProgramValidator = (programDir: string) => Promise<string | undefined>;
@@ -38,4 +39,22 @@ export const validateProgramFiles: ProgramValidator = async (programDir) => {
     templatesDir: join(programDir, 'templates'),
   });
   return errors.length > 0 ? formatProgramErrors(errors) : undefined;
+};
+
+/** Compiles the templates under a program directory into one JSON bundle; throws ProgramInvalidError with file:line. */
+export type TemplatePrecompiler = (programDir: string, outFile: string) => Promise<void>;
+
+/**
+ * Compiles every MJML template once at synth, so a function's cold start loads JSON instead of running
+ * MJML, and a template that does not compile stops the deploy.
+ */
+export const precompileTemplates: TemplatePrecompiler = async (programDir, outFile) => {
+  const { catalog, problems } = await scanTemplateCatalog(join(programDir, 'templates'));
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.file}:${p.line}  ${p.message}`).join('\n');
+    throw new ProgramInvalidError(
+      `lowtouch: the templates in ${programDir} do not compile, so nothing was synthesized. Fix these and run \`lowtouch validate\`:\n${list}`,
+    );
+  }
+  await writeTemplateBundle(catalog, outFile);
 };

@@ -40,6 +40,8 @@ export interface StatelessStackProps extends StackProps {
   programDir: string;
   /** env var naming the bundled program directory */
   programDirEnvKey: string;
+  /** precompiled templates (templates.json) to ship beside campaigns/ and templates/ */
+  templatesBundle?: string;
 }
 
 const SCHEDULES: Record<ScheduleId, { description: string; maxEventAge: Duration }> = {
@@ -142,6 +144,7 @@ export class StatelessStack extends Stack {
         projectRoot: props.projectRoot,
         programDir: props.programDir,
         programDirEnvKey: props.programDirEnvKey,
+        templatesBundle: props.templatesBundle,
         description: `lowtouch ${spec.description}`,
         memorySize: spec.memorySize,
         timeout: Duration.seconds(spec.timeoutSeconds),

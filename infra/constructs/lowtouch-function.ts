@@ -20,6 +20,8 @@ export interface LowtouchFunctionProps {
   programDir: string;
   /** env var that tells the function where the bundled program lives */
   programDirEnvKey: string;
+  /** precompiled templates, copied to program/templates.json when given */
+  templatesBundle?: string;
   description: string;
   memorySize: number;
   timeout: Duration;
@@ -59,7 +61,7 @@ export class LowtouchFunction extends Construct {
       }),
     );
 
-    const programDir = props.programDir;
+    const { programDir, templatesBundle } = props;
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: props.entry,
       handler: 'handler',
@@ -103,6 +105,9 @@ export class LowtouchFunction extends Construct {
             `mkdir -p "${outputDir}/${BUNDLED_PROGRAM_DIR}"`,
             `cp -R "${programDir}/campaigns" "${outputDir}/${BUNDLED_PROGRAM_DIR}/campaigns"`,
             `cp -R "${programDir}/templates" "${outputDir}/${BUNDLED_PROGRAM_DIR}/templates"`,
+            ...(templatesBundle
+              ? [`cp "${templatesBundle}" "${outputDir}/${BUNDLED_PROGRAM_DIR}/templates.json"`]
+              : []),
           ],
         },
       },

@@ -55,6 +55,8 @@ describe('npx cdk synth', () => {
       expect(existsSync(join(dir, 'index.mjs.map')), asset).toBe(true);
       expect(readdirSync(join(dir, 'program', 'campaigns')).sort()).toEqual(campaigns);
       expect(existsSync(join(dir, 'program', 'templates'))).toBe(true);
+      // Precompiled at synth, so no MJML runs at cold start.
+      expect(existsSync(join(dir, 'program', 'templates.json'))).toBe(true);
     }
   });
 

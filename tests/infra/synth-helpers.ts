@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type LowtouchApp } from '../../infra/build-app.ts';
-import type { ProgramValidator } from '../../infra/program.ts';
+import type { ProgramValidator, TemplatePrecompiler } from '../../infra/program.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,6 +18,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 export interface SynthOptions {
   context?: Record<string, unknown>;
   validateProgram?: ProgramValidator;
+  precompileTemplates?: TemplatePrecompiler;
   /** run esbuild for every function (slow); off by default, the CLI synth test covers bundling */
   bundle?: boolean;
 }
@@ -38,6 +39,7 @@ export async function buildTestApp(options: SynthOptions = {}): Promise<Lowtouch
       },
     },
     validateProgram: options.validateProgram ?? (async () => undefined),
+    ...(options.precompileTemplates ? { precompileTemplates: options.precompileTemplates } : {}),
   });
 }
 
