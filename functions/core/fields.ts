@@ -1,6 +1,6 @@
 import { HealthColor, Tier } from './domain.ts';
 import { toEpoch } from './duration.ts';
-import type { Subject } from './subject.ts';
+import { lastLoginMs, type Subject, signedUpMs } from './subject.ts';
 
 /** The value type of a field a rule can test. */
 export type FieldType = 'number' | 'string' | 'boolean' | 'date' | 'string[]';
@@ -59,13 +59,13 @@ function staticFields(): FieldDef[] {
     c('contact.locale', 'string', (s) => s.contact?.locale),
     c('contact.timeZone', 'string', (s) => s.contact?.timeZone),
     c('contact.role', 'string', (s) => s.contact?.role),
-    c('contact.signedUpAt', 'date', (s) => s.signedUpMs),
+    c('contact.signedUpAt', 'date', signedUpMs),
     c('contact.topicOptOuts', 'string[]', (s) => s.contact?.topicOptOuts),
     c('contact.unsubscribedAll', 'boolean', (s) => s.contact?.unsubscribedAll),
     c('contact.suppressed', 'boolean', (s) => s.contact?.suppressed),
     c('usage.logins7d', 'number', (s) => s.contact?.usage.logins7d),
     c('usage.logins30d', 'number', (s) => s.contact?.usage.logins30d),
-    c('usage.lastLoginAt', 'date', (s) => s.lastLoginMs),
+    c('usage.lastLoginAt', 'date', lastLoginMs),
     c('usage.helpVisits30d', 'number', (s) => s.contact?.usage.helpVisits30d),
     c('usage.featuresUsed', 'number', (s) =>
       s.contact ? Object.keys(s.contact.usage.features).length : undefined,

@@ -86,69 +86,90 @@ function prepareWithTier(program: Program, account: Account, now: number): Prepa
   return prepareAccount({ ...account, tier: assignTier(program, account, account.health, now).tier });
 }
 
-const DAY_KEY = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+// Anchor dates repeat across every contact of an account, so their day keys are memoized.
+const dayKeys = new Map<number, string>();
+function dayKey(ms: number): string {
+  let key = dayKeys.get(ms);
+  if (key === undefined) {
+    key = new Date(ms).toISOString().slice(0, 10);
+    if (dayKeys.size > 100_000) dayKeys.clear();
+    dayKeys.set(ms, key);
+  }
+  return key;
+}
 
 /** The occurrence part of send ids: the anchor date, or the entry number after a re-entry. */
 function occurrenceOf(enrollment: Pick<Enrollment, 'occurrence' | 'seq'>): string | undefined {
   return enrollment.occurrence ?? (enrollment.seq > 1 ? `e${enrollment.seq}` : undefined);
 }
 
-interface Budget {
-  used: number;
+/** Per-contact scratch shared by all campaigns of one planner run: the frequency-cap budget, read lazily. */
+interface RunContext {
+  program: Program;
+  subject: Subject;
+  contact: Contact;
+  state: PlanState;
+  decisions: Decision[];
+  /** counted emails in the cap window, -1 until first needed */
+  capUsed: number;
   oldestCounted: number | undefined;
 }
 
 /** Decides, for one contact at one instant, what every active campaign should do. Pure. */
 export function planContact(program: Program, input: PlanInput): Decision[] {
   const { contact, state, now } = input;
-  const subject = subjectOf(input.account, contact, now);
-  const decisions: Decision[] = [];
-  let budget: Budget | undefined;
-  const capBudget = (): Budget => {
-    if (budget) return budget;
-    const since = now - program.policy.capPerMs;
-    let used = 0;
-    let oldest: number | undefined;
-    for (const sent of state.recentSends) {
-      if (!sent.countsToCap) continue;
-      const at = Date.parse(sent.at);
-      if (at > since) {
-        used++;
-        if (oldest === undefined || at < oldest) oldest = at;
-      }
-    }
-    budget = { used, oldestCounted: oldest };
-    return budget;
+  const ctx: RunContext = {
+    program,
+    subject: subjectOf(input.account, contact, now),
+    contact,
+    state,
+    decisions: [],
+    capUsed: -1,
+    oldestCounted: undefined,
   };
-
-  for (const campaign of program.campaigns) {
-    let enrollment = state.enrollments[campaign.id];
-    const anchorMs = campaign.anchor ? numberOrUndefined(campaign.anchor.get(subject)) : undefined;
-    const occurrence = anchorMs !== undefined ? DAY_KEY(anchorMs) : undefined;
-
-    if (enrollment && !enrollment.exitedAt) {
-      const exit = exitReason(campaign, enrollment, subject, anchorMs, occurrence);
-      if (exit) {
-        decisions.push({ type: 'exit', campaignId: campaign.id, reason: exit });
-        continue;
-      }
-    } else {
-      if (!mayEnter(campaign, enrollment, subject, occurrence)) continue;
-      const seq = (enrollment?.seq ?? 0) + 1;
-      const holdout = unitHash(contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
-      const enroll: Decision = {
-        type: 'enroll',
-        campaignId: campaign.id,
-        seq,
-        holdout,
-        ...(occurrence ? { occurrence } : {}),
-      };
-      decisions.push(enroll);
-      enrollment = { campaignId: campaign.id, seq, occurrence, enteredAt: isoOf(now), holdout, steps: {} };
-    }
-    planSteps(program, campaign, enrollment, subject, anchorMs, capBudget, decisions);
+  const campaigns = program.campaigns;
+  for (let i = 0; i < campaigns.length; i++) {
+    const campaign = campaigns[i];
+    if (campaign) planCampaign(ctx, campaign);
   }
-  return decisions;
+  return ctx.decisions;
+}
+
+function planCampaign(ctx: RunContext, campaign: CompiledCampaign): void {
+  const { subject, decisions } = ctx;
+  let enrollment = ctx.state.enrollments[campaign.id];
+  const anchorMs = campaign.anchor ? numberOrUndefined(campaign.anchor.get(subject)) : undefined;
+  const occurrence = anchorMs !== undefined ? dayKey(anchorMs) : undefined;
+  let enteredMs: number;
+  if (enrollment && !enrollment.exitedAt) {
+    enteredMs = Date.parse(enrollment.enteredAt);
+    const exit = exitReason(campaign, enrollment, enteredMs, subject, anchorMs, occurrence);
+    if (exit) {
+      decisions.push({ type: 'exit', campaignId: campaign.id, reason: exit });
+      return;
+    }
+  } else {
+    if (!mayEnter(campaign, enrollment, subject, occurrence)) return;
+    const seq = (enrollment?.seq ?? 0) + 1;
+    const holdout = unitHash(ctx.contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
+    decisions.push({
+      type: 'enroll',
+      campaignId: campaign.id,
+      seq,
+      holdout,
+      ...(occurrence ? { occurrence } : {}),
+    });
+    enteredMs = subject.now;
+    enrollment = {
+      campaignId: campaign.id,
+      seq,
+      occurrence,
+      enteredAt: isoOf(subject.now),
+      holdout,
+      steps: {},
+    };
+  }
+  planSteps(ctx, campaign, enrollment, enteredMs, anchorMs);
 }
 
 function numberOrUndefined(value: unknown): number | undefined {
@@ -162,6 +183,7 @@ function isoOf(ms: number): string {
 function exitReason(
   campaign: CompiledCampaign,
   enrollment: Enrollment,
+  enteredMs: number,
   subject: Subject,
   anchorMs: number | undefined,
   occurrence: string | undefined,
@@ -172,11 +194,14 @@ function exitReason(
   if (campaign.anchor && enrollment.occurrence && occurrence !== enrollment.occurrence) {
     if (Date.parse(enrollment.occurrence) < subject.now) return 'completed';
   }
-  const allDone = campaign.steps.every((step) => enrollment.steps[step.id] !== undefined);
-  if (allDone) {
-    if (!campaign.goal) return 'completed';
-    if (subject.now >= Date.parse(enrollment.enteredAt) + campaign.goalWithinMs) return 'completed';
+  let allDone = true;
+  for (const step of campaign.steps) {
+    if (enrollment.steps[step.id] === undefined) {
+      allDone = false;
+      break;
+    }
   }
+  if (allDone && (!campaign.goal || subject.now >= enteredMs + campaign.goalWithinMs)) return 'completed';
   if (anchorMs === undefined && campaign.anchor) return 'left-audience';
   return undefined;
 }
@@ -203,10 +228,10 @@ function mayEnter(
   return true;
 }
 
-function dueAt(step: CompiledStep, enrollment: Enrollment, anchorMs: number | undefined): number | undefined {
+function dueAt(step: CompiledStep, enteredMs: number, anchorMs: number | undefined): number | undefined {
   switch (step.timing.kind) {
     case 'after':
-      return Date.parse(enrollment.enteredAt) + step.timing.ms;
+      return enteredMs + step.timing.ms;
     case 'at':
       return anchorMs === undefined ? undefined : anchorMs + step.timing.offsetMs;
     case 'sendAt':
@@ -214,85 +239,118 @@ function dueAt(step: CompiledStep, enrollment: Enrollment, anchorMs: number | un
   }
 }
 
+function pushSkip(
+  ctx: RunContext,
+  campaignId: string,
+  stepId: string,
+  reason: SkipReason,
+  retryAt?: number,
+): void {
+  ctx.decisions.push({
+    type: 'skip',
+    campaignId,
+    stepId,
+    reason,
+    final: FINAL[reason],
+    ...(retryAt !== undefined ? { retryAt } : {}),
+  });
+}
+
+/** Takes one email from the frequency-cap budget, or returns when the budget frees up again. */
+function takeFromCap(ctx: RunContext): { ok: true } | { ok: false; retryAt: number | undefined } {
+  const policy = ctx.program.policy;
+  if (ctx.capUsed < 0) {
+    const since = ctx.subject.now - policy.capPerMs;
+    ctx.capUsed = 0;
+    for (const sent of ctx.state.recentSends) {
+      if (!sent.countsToCap) continue;
+      const at = Date.parse(sent.at);
+      if (at > since) {
+        ctx.capUsed++;
+        if (ctx.oldestCounted === undefined || at < ctx.oldestCounted) ctx.oldestCounted = at;
+      }
+    }
+  }
+  if (ctx.capUsed >= policy.capMax)
+    return {
+      ok: false,
+      retryAt: ctx.oldestCounted !== undefined ? ctx.oldestCounted + policy.capPerMs : undefined,
+    };
+  ctx.capUsed++;
+  return { ok: true };
+}
+
 function planSteps(
-  program: Program,
+  ctx: RunContext,
   campaign: CompiledCampaign,
   enrollment: Enrollment,
-  subject: Subject,
+  enteredMs: number,
   anchorMs: number | undefined,
-  capBudget: () => Budget,
-  decisions: Decision[],
 ): void {
+  const { subject, contact } = ctx;
   const now = subject.now;
-  const skip = (stepId: string, reason: SkipReason, retryAt?: number) =>
-    decisions.push({
-      type: 'skip',
-      campaignId: campaign.id,
-      stepId,
-      reason,
-      final: FINAL[reason],
-      ...(retryAt !== undefined ? { retryAt } : {}),
-    });
   // Of the steps now due, those whose condition fails are closed; of the rest only the latest goes out,
   // so a contact who fell behind (window, cap, late entry) never gets two steps of a campaign at once.
-  let latest: { step: CompiledStep; due: number } | undefined;
+  let latest: CompiledStep | undefined;
+  let latestDue = 0;
   for (const step of campaign.steps) {
     if (enrollment.steps[step.id]) continue;
-    const due = dueAt(step, enrollment, anchorMs);
+    const due = dueAt(step, enteredMs, anchorMs);
     if (due === undefined || due > now) continue;
     if (step.when && !step.when(subject)) {
-      skip(step.id, 'condition-false');
+      pushSkip(ctx, campaign.id, step.id, 'condition-false');
       continue;
     }
-    if (latest && due < latest.due) {
-      skip(step.id, 'superseded');
+    if (latest && due < latestDue) {
+      pushSkip(ctx, campaign.id, step.id, 'superseded');
       continue;
     }
-    if (latest) skip(latest.step.id, 'superseded');
-    latest = { step, due };
+    if (latest) pushSkip(ctx, campaign.id, latest.id, 'superseded');
+    latest = step;
+    latestDue = due;
   }
   if (!latest) return;
-  const { step, due } = latest;
-  if (now - due > step.expiresAfterMs) return void skip(step.id, 'expired');
+  const step = latest;
+  if (now - latestDue > step.expiresAfterMs) return pushSkip(ctx, campaign.id, step.id, 'expired');
 
-  const contact = subject.contact;
-  if (!contact) return;
+  if (!enrollment.holdout && step.channel === 'email') {
+    if (contact.suppressed) return pushSkip(ctx, campaign.id, step.id, 'suppressed');
+    if (contact.unsubscribedAll || contact.topicOptOuts.includes(campaign.topic))
+      return pushSkip(ctx, campaign.id, step.id, 'unsubscribed');
+    if (campaign.window) {
+      const zone = zoneFor(contact.timeZone, ctx.program.policy.fallbackTimeZone);
+      if (!inWindow(campaign.window, now, zone))
+        return pushSkip(
+          ctx,
+          campaign.id,
+          step.id,
+          'outside-window',
+          nextWindowOpen(campaign.window, now, zone),
+        );
+    }
+    if (!step.bypassCap) {
+      const taken = takeFromCap(ctx);
+      if (!taken.ok) return pushSkip(ctx, campaign.id, step.id, 'frequency-cap', taken.retryAt);
+    }
+  }
   const variant = pickWeighted(step.variants, step.totalWeight, unitHash(contact.id, campaign.id, 'variant'));
   const variantId = variant?.id ?? 'default';
   const occurrence = occurrenceOf(enrollment);
   const sendId = sendIdOf(campaign.id, step.id, contact.id, occurrence);
+  const occurrencePart = occurrence ? { occurrence } : {};
   if (enrollment.holdout) {
-    decisions.push({
+    ctx.decisions.push({
       type: 'holdout',
       campaignId: campaign.id,
       stepId: step.id,
       variantId,
       sendId,
-      ...(occurrence ? { occurrence } : {}),
+      ...occurrencePart,
     });
     return;
   }
-  if (step.channel === 'email') {
-    if (contact.suppressed) return void skip(step.id, 'suppressed');
-    if (contact.unsubscribedAll || contact.topicOptOuts.includes(campaign.topic))
-      return void skip(step.id, 'unsubscribed');
-    if (campaign.window) {
-      const zone = zoneFor(contact.timeZone, program.policy.fallbackTimeZone);
-      if (!inWindow(campaign.window, now, zone))
-        return void skip(step.id, 'outside-window', nextWindowOpen(campaign.window, now, zone));
-    }
-    if (!step.bypassCap) {
-      const budget = capBudget();
-      if (budget.used >= program.policy.capMax) {
-        const retryAt =
-          budget.oldestCounted !== undefined ? budget.oldestCounted + program.policy.capPerMs : undefined;
-        return void skip(step.id, 'frequency-cap', retryAt);
-      }
-      budget.used++;
-    }
-  }
   const segment = step.bySegment.find((entry) => entry.matches(subject));
-  decisions.push({
+  ctx.decisions.push({
     type: 'send',
     campaignId: campaign.id,
     stepId: step.id,
@@ -302,7 +360,7 @@ function planSteps(
     sendId,
     topic: campaign.topic,
     bypassCap: step.bypassCap,
-    ...(occurrence ? { occurrence } : {}),
+    ...occurrencePart,
     ...(segment ? { segment: segment.segment } : {}),
   });
 }

@@ -16,9 +16,9 @@ export interface Subject {
   account: PreparedAccount;
   /** absent when a rule is evaluated for an account alone (tiers) */
   contact: Contact | undefined;
-  signedUpMs: number | undefined;
-  lastLoginMs: number | undefined;
   now: number;
+  /** parsed contact dates, filled on first use (null: not parsed yet) */
+  cache: { signedUpMs: number | undefined | null; lastLoginMs: number | undefined | null };
 }
 
 /** Parses an account's dates once. */
@@ -35,11 +35,18 @@ export function prepareAccount(account: Account): PreparedAccount {
 
 /** Builds the evaluation subject for one contact at `now` (epoch ms). */
 export function subjectOf(account: PreparedAccount, contact: Contact | undefined, now: number): Subject {
-  return {
-    account,
-    contact,
-    signedUpMs: contact ? toEpoch(contact.signedUpAt) : undefined,
-    lastLoginMs: contact ? toEpoch(contact.usage.lastLoginAt) : undefined,
-    now,
-  };
+  return { account, contact, now, cache: { signedUpMs: null, lastLoginMs: null } };
+}
+
+/** The contact's sign-up instant in epoch ms, parsed once per subject. */
+export function signedUpMs(subject: Subject): number | undefined {
+  if (subject.cache.signedUpMs === null) subject.cache.signedUpMs = toEpoch(subject.contact?.signedUpAt);
+  return subject.cache.signedUpMs;
+}
+
+/** The contact's last login in epoch ms, parsed once per subject. */
+export function lastLoginMs(subject: Subject): number | undefined {
+  if (subject.cache.lastLoginMs === null)
+    subject.cache.lastLoginMs = toEpoch(subject.contact?.usage.lastLoginAt);
+  return subject.cache.lastLoginMs;
 }

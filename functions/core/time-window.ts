@@ -1,7 +1,12 @@
 import type { SendWindow } from './program-schema.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const QUARTER_HOUR = 15 * 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// UTC offsets only change on quarter-hour boundaries, and a tick evaluates every contact at the same instant,
+// so the offset per (zone, quarter hour) is computed once with Intl and then reused.
+const offsets = new Map<string, number>();
+const lastOffset = new Map<string, { bucket: number; offset: number }>();
 
 /** True when the name is an IANA time zone this runtime knows, e.g. Asia/Tokyo. */
 export function isTimeZone(name: string): boolean {
@@ -18,9 +23,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
       hourCycle: 'h23',
     });
     formatters.set(timeZone, formatter);
@@ -28,17 +35,42 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The zone's offset from UTC in ms at an instant (positive east of Greenwich). */
+export function zoneOffset(at: number, timeZone: string): number {
+  const bucket = Math.floor(at / QUARTER_HOUR);
+  const last = lastOffset.get(timeZone);
+  if (last && last.bucket === bucket) return last.offset;
+  const key = `${timeZone}|${bucket}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) {
+    lastOffset.set(timeZone, { bucket, offset: cached });
+    return cached;
+  }
+  const probe = bucket * QUARTER_HOUR;
+  const part: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(probe))
+    if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const local = Date.UTC(
+    part.year ?? 1970,
+    (part.month ?? 1) - 1,
+    part.day ?? 1,
+    part.hour ?? 0,
+    part.minute ?? 0,
+  );
+  const offset = local - probe;
+  if (offsets.size > 50_000) offsets.clear();
+  offsets.set(key, offset);
+  lastOffset.set(timeZone, { bucket, offset });
+  return offset;
+}
+
 /** The weekday (mon…sun) and minute of the day at an instant in a time zone. */
 export function localTime(at: number, timeZone: string): { day: string; minute: number } {
-  let day = 'mon';
-  let hour = 0;
-  let minute = 0;
-  for (const part of formatterFor(timeZone).formatToParts(at)) {
-    if (part.type === 'weekday') day = part.value.slice(0, 3).toLowerCase();
-    else if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-  }
-  return { day, minute: hour * 60 + minute };
+  const local = new Date(at + zoneOffset(at, timeZone));
+  return {
+    day: WEEKDAYS[local.getUTCDay()] ?? 'sun',
+    minute: local.getUTCHours() * 60 + local.getUTCMinutes(),
+  };
 }
 
 /** A send window ready for checks: allowed weekdays and [start, end) in minutes of the local day. */
@@ -63,12 +95,28 @@ export function inWindow(window: CompiledWindow, at: number, timeZone: string): 
   return window.days.has(local.day) && local.minute >= window.start && local.minute < window.end;
 }
 
+const nextOpenings = new WeakMap<CompiledWindow, Map<string, number | undefined>>();
+
 /** The first instant at or after `from` (on a 15-minute grid) inside the window; undefined if none within 8 days. */
 export function nextWindowOpen(window: CompiledWindow, from: number, timeZone: string): number | undefined {
-  const step = 15 * 60_000;
-  let at = Math.ceil(from / step) * step;
-  for (let i = 0; i < 8 * 96; i++, at += step) if (inWindow(window, at, timeZone)) return at;
-  return undefined;
+  let memo = nextOpenings.get(window);
+  if (!memo) {
+    memo = new Map();
+    nextOpenings.set(window, memo);
+  }
+  const key = `${timeZone}|${from}`;
+  if (memo.has(key)) return memo.get(key);
+  let found: number | undefined;
+  let at = Math.ceil(from / QUARTER_HOUR) * QUARTER_HOUR;
+  for (let i = 0; i < 8 * 96; i++, at += QUARTER_HOUR) {
+    if (inWindow(window, at, timeZone)) {
+      found = at;
+      break;
+    }
+  }
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, found);
+  return found;
 }
 
 /** Picks the contact's time zone when valid, else the fallback. */
@@ -82,5 +130,3 @@ export function zoneFor(contactZone: string | undefined, fallback: string): stri
   return known ? contactZone : fallback;
 }
 const validZones = new Map<string, boolean>();
-
-export { WEEKDAYS };
