@@ -311,26 +311,33 @@ function planSteps(
   }
   if (!latest) return;
   const step = latest;
-  if (now - latestDue > step.expiresAfterMs) return pushSkip(ctx, campaign.id, step.id, 'expired');
+  if (now - latestDue > step.expiresAfterMs) {
+    pushSkip(ctx, campaign.id, step.id, 'expired');
+    return;
+  }
 
   if (!enrollment.holdout && step.channel === 'email') {
-    if (contact.suppressed) return pushSkip(ctx, campaign.id, step.id, 'suppressed');
-    if (contact.unsubscribedAll || contact.topicOptOuts.includes(campaign.topic))
-      return pushSkip(ctx, campaign.id, step.id, 'unsubscribed');
+    if (contact.suppressed) {
+      pushSkip(ctx, campaign.id, step.id, 'suppressed');
+      return;
+    }
+    if (contact.unsubscribedAll || contact.topicOptOuts.includes(campaign.topic)) {
+      pushSkip(ctx, campaign.id, step.id, 'unsubscribed');
+      return;
+    }
     if (campaign.window) {
       const zone = zoneFor(contact.timeZone, ctx.program.policy.fallbackTimeZone);
-      if (!inWindow(campaign.window, now, zone))
-        return pushSkip(
-          ctx,
-          campaign.id,
-          step.id,
-          'outside-window',
-          nextWindowOpen(campaign.window, now, zone),
-        );
+      if (!inWindow(campaign.window, now, zone)) {
+        pushSkip(ctx, campaign.id, step.id, 'outside-window', nextWindowOpen(campaign.window, now, zone));
+        return;
+      }
     }
     if (!step.bypassCap) {
       const taken = takeFromCap(ctx);
-      if (!taken.ok) return pushSkip(ctx, campaign.id, step.id, 'frequency-cap', taken.retryAt);
+      if (!taken.ok) {
+        pushSkip(ctx, campaign.id, step.id, 'frequency-cap', taken.retryAt);
+        return;
+      }
     }
   }
   const variant = pickWeighted(step.variants, step.totalWeight, unitHash(contact.id, campaign.id, 'variant'));
