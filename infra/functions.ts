@@ -148,18 +148,19 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
 ];
 
-/** DynamoDB actions per access level; no Describe*, no transactions, no table management. */
+/**
+ * DynamoDB actions per access level: only the item operations the repositories use (Get, Query, Scan,
+ * Put, Update; tests/infra/stacks.test.ts checks the adapters against this list). No Describe*, no
+ * transactions, no table management.
+ */
 export const DYNAMODB_ACTIONS: Record<TableAccess, string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   readWrite: [
     'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:Scan',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
   ],
 };

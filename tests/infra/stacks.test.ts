@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -10,7 +10,7 @@ import { EMAIL_KPI_COLUMNS } from '../../functions/core/kpi-columns.ts';
 import type { LowtouchApp } from '../../infra/build-app.ts';
 import { DYNAMODB_ACTIONS, FUNCTIONS } from '../../infra/functions.ts';
 import { SES_EVENT_TYPES } from '../../infra/stateful-stack.ts';
-import { buildTestApp } from './synth-helpers.ts';
+import { buildTestApp, REPO_ROOT } from './synth-helpers.ts';
 
 // One synth for the whole file (bundling off: tests/infra/cdk-synth.test.ts covers it).
 let built: LowtouchApp;
@@ -321,6 +321,34 @@ describe('least privilege', () => {
     for (const id of ['ExportKpis', 'Tick']) {
       const actions = roleStatements(id).flatMap(actionsOf);
       expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    }
+  });
+
+  it('the DynamoDB actions cover every document-client command the adapters send', () => {
+    const dir = join(REPO_ROOT, 'functions', 'adapters');
+    const used = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      if (!source.includes("from '@aws-sdk/lib-dynamodb'")) continue;
+      for (const match of source.matchAll(/new (\w+)Command\(/g)) used.add(match[1] ?? '');
+    }
+    const toAction: Record<string, string> = {
+      Get: 'dynamodb:GetItem',
+      Put: 'dynamodb:PutItem',
+      Update: 'dynamodb:UpdateItem',
+      Delete: 'dynamodb:DeleteItem',
+      Query: 'dynamodb:Query',
+      Scan: 'dynamodb:Scan',
+      BatchGet: 'dynamodb:BatchGetItem',
+      BatchWrite: 'dynamodb:BatchWriteItem',
+    };
+    expect(used.size).toBeGreaterThan(0);
+    for (const command of used) {
+      expect(
+        toAction[command],
+        `${command}Command has no IAM mapping (transactions are not used)`,
+      ).toBeDefined();
+      expect(DYNAMODB_ACTIONS.readWrite).toContain(toAction[command]);
     }
   });
 
