@@ -49,7 +49,7 @@ export class InProcessQueue<T> implements MessageQueue<T> {
   /** Enqueues a body as is (tests use it to inject malformed records). */
   sendRaw(body: string, delaySeconds = 0): void {
     const messageId = `${this.options.name}-${this.nextId++}`;
-    const visibleAt = this.options.clock.now() + Math.min(900, Math.max(0, delaySeconds)) * 1000;
+    const visibleAt = this.options.clock.now() + Math.round(Math.min(900, Math.max(0, delaySeconds)) * 1000);
     const copies = this.options.faults?.duplicateDelivery?.(body) ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
       this.entries.push({ messageId, receipt: this.nextReceipt++, body, visibleAt, receiveCount: 0 });

@@ -99,7 +99,8 @@ async function applyEffects(
   deps: TrackerDeps,
 ): Promise<boolean> {
   const detail = event.detail;
-  const key = counterKeyOf(send, Date.parse(at));
+  // Counters belong to the day the email went out, so rates compare like with like.
+  const key = counterKeyOf(send, Date.parse(send.sentAt ?? send.claimedAt));
   const once = async (
     fact: FirstFact,
     counter: string,
@@ -188,6 +189,7 @@ async function failAfterAccept(
   const moved = await deps.sends.transition(send.sendId, 'sent', 'failed', at, {
     reason: reason.slice(0, 500),
   });
-  if (moved) await deps.counters.add(counterKeyOf(send, Date.parse(at)), { [counter]: 1 });
+  if (moved)
+    await deps.counters.add(counterKeyOf(send, Date.parse(send.sentAt ?? send.claimedAt)), { [counter]: 1 });
   return moved;
 }

@@ -173,9 +173,8 @@ async function handleSendError(
     await deps.sends.transition(send.sendId, 'sending', 'claimed', at, { reason: `retry: ${error.kind}` });
     const attempt = message.attempt + 1;
     const { baseSeconds, maxSeconds } = deps.policy.backoff;
-    const delaySeconds = Math.min(
-      maxSeconds,
-      baseSeconds * 2 ** Math.min(attempt - 1, 20) + deps.random() * baseSeconds,
+    const delaySeconds = Math.round(
+      Math.min(maxSeconds, baseSeconds * 2 ** Math.min(attempt - 1, 20) + deps.random() * baseSeconds),
     );
     deps.limiter.penalize(baseSeconds * 1000 * deps.random());
     await deps.queue.send([{ body: { sendId: send.sendId, attempt }, delaySeconds }]);

@@ -38,7 +38,10 @@ export function createStepRenderer(config: StepRendererConfig): StepRenderer {
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       }
-      const token = signUnsubscribeToken({ contactId: contact.id, topic: send.topic, issuedAt: now }, key);
+      const token = signUnsubscribeToken(
+        { contactId: contact.id, topic: send.topic, issuedAt: Math.floor(now) },
+        key,
+      );
       // The send id rides along (unsigned) so the unsubscribe can be credited to the email that carried it.
       const base = new URL(config.unsubscribeBaseUrl);
       base.searchParams.set('s', send.sendId);
