@@ -246,7 +246,7 @@ export async function createHarness(
     },
 
     /** Feeds an SES event of the fixture's type for a send through the tracker. */
-    async sesEvent(fixture: string, send: SendRecord, eventId = randomUUID()): Promise<void> {
+    async sesEvent(fixture: string, send: SendRecord, eventId: string = randomUUID()): Promise<void> {
       const text = readFileSync(join(import.meta.dirname, '../fixtures/events', `${fixture}.json`), 'utf8');
       const event = SesEventBridgeEvent.parse(JSON.parse(text));
       const address = `${send.contactId}@${domain}`;
