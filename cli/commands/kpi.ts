@@ -162,6 +162,8 @@ export function registerKpi(program: Command, wiring: KpiWiring = {}): void {
     .option('--format <list>', 'csv, json, html, or a comma list such as csv,html (default: all)')
     .option('--period <kind>', 'period of cs-kpis and revenue-kpis: week, month or auto', 'auto')
     .option('--dir <campaigns dir>', 'campaigns directory, for campaign kinds and step order', 'campaigns')
+    // Options after `recipients` belong to it, not to `kpi`.
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `
@@ -196,7 +198,9 @@ Examples:
       .requiredOption('--campaign <id>', 'campaign id, e.g. onboarding'),
   )
     .option('--format <list>', 'csv, json or csv,json (default: both)')
-    .action(async (raw: RawOptions) => {
+    .action(async (_local: RawOptions, command: Command) => {
+      // `kpi --data x recipients …` puts --data on the parent; merge both levels.
+      const raw = command.optsWithGlobals<RawOptions>();
       try {
         const source = await openSource(raw, wiring);
         const result = await runKpiRecipientsCommand(
