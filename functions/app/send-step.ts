@@ -84,6 +84,9 @@ export class SendStepError extends Error {
   }
 }
 
+/** How long the sender's pacing pauses after a throttle. */
+const THROTTLE_PAUSE_MS = 100;
+
 /** The source of events lowtouch publishes. */
 export const EVENT_SOURCE = 'lowtouch';
 
@@ -176,7 +179,8 @@ async function handleSendError(
     const delaySeconds = Math.round(
       Math.min(maxSeconds, baseSeconds * 2 ** Math.min(attempt - 1, 20) + deps.random() * baseSeconds),
     );
-    deps.limiter.penalize(baseSeconds * 1000 * deps.random());
+    // A short pause for every caller of this worker: SES said the account rate is exceeded right now.
+    deps.limiter.penalize(THROTTLE_PAUSE_MS);
     await deps.queue.send([{ body: { sendId: send.sendId, attempt }, delaySeconds }]);
     return { outcome: 'retry', delaySeconds };
   }
