@@ -17,6 +17,13 @@ const THROTTLES = new Set([
   'ThrottlingException',
   'Throttling',
 ]);
+const PERMANENT = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'BadRequestException',
+  'NotFoundException',
+]);
 const TRANSIENT = new Set([
   'InternalFailure',
   'ServiceUnavailable',
@@ -58,7 +65,10 @@ export function buildSendEmailInput(email: OutgoingEmail, config: SesSenderConfi
   };
 }
 
-/** Classifies an SES error: retryable errors are thrown, permanent ones returned as a reason. */
+/**
+ * Classifies an SES error: throttles and transient faults throw RetryableSendError, permanent errors
+ * are returned as a reason, and anything else (no answer at all) is rethrown as is.
+ */
 export function classifySesError(error: unknown): SendResult {
   const name = error instanceof Error ? error.name : 'UnknownError';
   const status = httpStatusOf(error);
@@ -73,7 +83,11 @@ export function classifySesError(error: unknown): SendResult {
       cause: error,
     });
   }
-  return { ok: false, reason: `${name}: ${message}`.slice(0, 500) };
+  if (PERMANENT.has(name) || (status !== undefined && status >= 400 && status < 500)) {
+    return { ok: false, reason: `${name}: ${message}`.slice(0, 500) };
+  }
+  // No answer from SES (network fault, timeout, a bug): SES may have sent it, so it is not ours to retry.
+  throw error;
 }
 
 function httpStatusOf(error: unknown): number | undefined {
