@@ -4,5 +4,6 @@ import { expect } from 'vitest';
 expect.extend(allCustomMatcher);
 
 declare module 'vitest' {
-  interface Matchers<T = unknown> extends CustomMatcher<T> {}
+  // biome-ignore lint/suspicious/noExplicitAny: the type parameter must match vitest's own declaration
+  interface Matchers<T = any> extends CustomMatcher<T> {}
 }
