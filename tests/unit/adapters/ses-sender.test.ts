@@ -76,14 +76,12 @@ describe('SesEmailSender', () => {
       .rejects(Object.assign(new Error('rate'), { name: 'Other', $metadata: { httpStatusCode: 429 } }));
     await expect(sender().send(email)).rejects.toMatchObject({ kind: 'throttle' });
     ses.reset();
-    ses
-      .on(SendEmailCommand)
-      .rejects(
-        Object.assign(new Error('Email address is not verified.'), {
-          name: 'MessageRejected',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ses.on(SendEmailCommand).rejects(
+      Object.assign(new Error('Email address is not verified.'), {
+        name: 'MessageRejected',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     expect(await sender().send(email)).toEqual({
       ok: false,
       reason: 'MessageRejected: Email address is not verified.',
