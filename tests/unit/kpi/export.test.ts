@@ -18,14 +18,14 @@ const NOW = Date.parse('2026-11-22T06:00:00Z');
 const world = generateKpiFixture();
 const clock = { now: () => NOW };
 
-describe('KPI export', async () => {
-  const sink = new MemorySink();
-  const result = await exportKpis(
-    { campaigns: world.campaigns },
-    { source: snapshotKpiSource(world), sink, clock },
-  );
-  const prefix = 'kpi/dt=2026-11-21/';
+const sink = new MemorySink();
+const result = await exportKpis(
+  { campaigns: world.campaigns },
+  { source: snapshotKpiSource(world), sink, clock },
+);
+const prefix = 'kpi/dt=2026-11-21/';
 
+describe('KPI export', () => {
   it('writes every table as CSV and JSON plus the report under kpi/dt=<last day>/', () => {
     expect(result.range).toEqual({ from: '2026-10-23', to: '2026-11-21' });
     const expected = [
