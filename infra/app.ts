@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './build-app.ts';
 import { ConfigError } from './config.ts';
 import { ProgramInvalidError, precompileTemplates, validateProgramFiles } from './program.ts';
+import { MissingHandlerError } from './stateless-stack.ts';
 
 // Entry point of `cdk synth` / `cdk deploy` (see cdk.json).
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,7 +17,11 @@ try {
   app.synth();
 } catch (error) {
   // Configuration and campaign mistakes are the user's to fix: show the message, not a stack trace.
-  if (error instanceof ConfigError || error instanceof ProgramInvalidError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof ProgramInvalidError ||
+    error instanceof MissingHandlerError
+  ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

@@ -44,6 +44,14 @@ export interface StatelessStackProps extends StackProps {
   templatesBundle?: string;
 }
 
+/** A function listed in infra/functions.ts has no handler file to bundle. */
+export class MissingHandlerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MissingHandlerError';
+  }
+}
+
 const SCHEDULES: Record<ScheduleId, { description: string; maxEventAge: Duration }> = {
   tick: { description: 'lowtouch: hourly planning tick', maxEventAge: Duration.minutes(30) },
   nightly: { description: 'lowtouch: nightly health, tiers and CTAs', maxEventAge: Duration.hours(6) },
@@ -134,7 +142,7 @@ export class StatelessStack extends Stack {
     for (const spec of ordered) {
       const entry = join(props.projectRoot, 'functions', 'handlers', spec.file);
       if (!existsSync(entry)) {
-        throw new Error(
+        throw new MissingHandlerError(
           `lowtouch infra: the handler ${entry} for function ${spec.id} does not exist. Create it (exporting "handler") or remove the entry from infra/functions.ts.`,
         );
       }
