@@ -141,18 +141,22 @@ export const FEATURE_LABELS: Record<string, Record<string, string>> = {
   },
 };
 
-function registerFilters(engine: Liquid): void {
+/** The project's own filters, shared by the liquidjs engines and the fast renderer. */
+export const CUSTOM_FILTERS: Record<
+  string,
+  (this: FilterImpl, value: unknown, ...args: unknown[]) => unknown
+> = {
   /** `{{ account.renewalAt | local_date }}` → 2027年2月20日 / February 20, 2027 in the contact's time zone. */
-  engine.registerFilter('local_date', function (this: FilterImpl, value: unknown, style: unknown = 'long') {
+  local_date(value, style = 'long') {
     const format = dateFormat(
       scopeString(this, SCOPE_LOCALE),
       scopeString(this, SCOPE_TIME_ZONE),
       String(style),
     );
     return format.format(toDate(value, 'local_date'));
-  });
+  },
   /** `{{ account.arr | currency }}` → ￥1,200,000 / $12,000.00; the code defaults to account.currency. */
-  engine.registerFilter('currency', function (this: FilterImpl, value: unknown, code?: unknown) {
+  currency(value, code) {
     const amount = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
     if (!Number.isFinite(amount)) {
       throw new FilterInputError(`currency got ${JSON.stringify(value)}, which is not a number`);
@@ -170,19 +174,23 @@ function registerFilters(engine: Liquid): void {
       currency = fromAccount;
     }
     return moneyFormat(scopeString(this, SCOPE_LOCALE), currency).format(amount);
-  });
+  },
   /** `{{ account.renewalAt | days_until }}` → whole calendar days from now to that date in the contact's zone. */
-  engine.registerFilter('days_until', function (this: FilterImpl, value: unknown) {
+  days_until(value) {
     const timeZone = scopeString(this, SCOPE_TIME_ZONE);
     const now = new Date(scopeNumber(this, SCOPE_NOW));
     return Math.round((dayIn(toDate(value, 'days_until'), timeZone) - dayIn(now, timeZone)) / 86_400_000);
-  });
+  },
   /** `{{ "guest-access" | feature_label }}` → ゲストアクセス / Guest access. */
-  engine.registerFilter('feature_label', function (this: FilterImpl, value: unknown) {
+  feature_label(value) {
     const name = String(value);
     const labels = FEATURE_LABELS[languageOf(scopeString(this, SCOPE_LOCALE))] ?? FEATURE_LABELS.en;
     return labels?.[name] ?? name;
-  });
+  },
+};
+
+function registerFilters(engine: Liquid): void {
+  for (const [name, filter] of Object.entries(CUSTOM_FILTERS)) engine.registerFilter(name, filter);
 }
 
 function createEngine(escapeHtml: boolean): Liquid {
