@@ -5,12 +5,12 @@ import type {
   HEALTH_BY_TIER_COLUMNS,
   ONBOARDING_FUNNEL_COLUMNS,
   ONBOARDING_KPI_COLUMNS,
-  REVENUE_KPI_COLUMNS,
 } from './kpi-columns.ts';
 import { type DayRange, dayOf, inRange, type Period, weekStart } from './kpi-dates.ts';
 import type { RowOf } from './kpi-format.ts';
 import { ratio } from './kpi-format.ts';
 import type { CampaignInfo, ContactEnrollment } from './kpi-inputs.ts';
+import { churnOf } from './kpi-revenue.ts';
 import type { Enrollment } from './plan-state.ts';
 
 export type OnboardingKpiRow = RowOf<typeof ONBOARDING_KPI_COLUMNS>;
@@ -18,10 +18,6 @@ export type OnboardingFunnelRow = RowOf<typeof ONBOARDING_FUNNEL_COLUMNS>;
 export type FeatureUsageRow = RowOf<typeof FEATURE_USAGE_COLUMNS>;
 export type HealthByTierRow = RowOf<typeof HEALTH_BY_TIER_COLUMNS>;
 export type CsKpiRow = RowOf<typeof CS_KPI_COLUMNS>;
-export type RevenueKpiRow = RowOf<typeof REVENUE_KPI_COLUMNS>;
-
-/** Days in an average month, used to turn a period's churn into a monthly rate. */
-export const DAYS_PER_MONTH = 30.4375;
 
 /** Whether an enrollment reached its campaign's goal. */
 export function reachedGoal(enrollment: Enrollment): boolean {
@@ -192,33 +188,6 @@ export function healthByTier(accounts: readonly Account[]): HealthByTierRow[] {
   });
 }
 
-/**
- * The day an account became a paying customer, or undefined if it never did: trials are not
- * customers, and an account that churned before its trial ended never paid.
- */
-export function customerSince(account: Account): string | undefined {
-  if (account.status === 'trial') return undefined;
-  const since = dayOf(account.trialEndsAt ?? account.startedAt);
-  if (account.churnedAt && dayOf(account.churnedAt) <= since && account.trialEndsAt) return undefined;
-  return since;
-}
-
-/** Whether an account is a paying customer at the start of a day. */
-export function isCustomerOn(account: Account, day: string): boolean {
-  const since = customerSince(account);
-  if (since === undefined || since > day) return false;
-  return account.churnedAt === undefined || dayOf(account.churnedAt) >= day;
-}
-
-/** Customers at a period's start and those of them who churned within it. */
-function churnOf(accounts: readonly Account[], period: Period) {
-  const atStart = accounts.filter((a) => isCustomerOn(a, period.from));
-  const churned = atStart.filter(
-    (a) => a.churnedAt !== undefined && inRange(dayOf(a.churnedAt), { from: period.from, to: period.to }),
-  );
-  return { atStart, churned };
-}
-
 /** NPS counts of a set of answers: promoters 9–10, passives 7–8, detractors 0–6. */
 export function npsOf(responses: readonly NpsResponse[]) {
   const promoters = responses.filter((r) => r.score >= 9).length;
@@ -285,34 +254,4 @@ export function csKpis(inputs: CsPeriodInputs, periods: readonly Period[]): CsKp
       feature_usage_rate: ratio(featureUsers, inputs.active.size),
     };
   });
-}
-
-/** ARPU, churn and LTV per period and currency, plus a "*" row of counts over every currency. */
-export function revenueKpis(accounts: readonly Account[], periods: readonly Period[]): RevenueKpiRow[] {
-  const currencies = [...new Set(accounts.map((a) => a.currency))].sort();
-  const rows: RevenueKpiRow[] = [];
-  for (const period of periods) {
-    for (const currency of ['*', ...currencies]) {
-      const pool = currency === '*' ? accounts : accounts.filter((a) => a.currency === currency);
-      const { atStart, churned } = churnOf(pool, period);
-      const churnRate = ratio(churned.length, atStart.length);
-      const monthly = churnRate === null ? null : (churnRate * DAYS_PER_MONTH) / period.days;
-      const mrr = currency === '*' ? null : atStart.reduce((sum, a) => sum + a.mrr, 0);
-      const arpu = mrr === null ? null : ratio(mrr, atStart.length);
-      rows.push({
-        period: period.label,
-        period_start: period.from,
-        period_end: period.to,
-        currency,
-        customers_start: atStart.length,
-        mrr_start: mrr,
-        arpu,
-        churned: churned.length,
-        churn_rate: churnRate,
-        churn_rate_monthly: monthly,
-        ltv: arpu === null || monthly === null ? null : ratio(arpu, monthly),
-      });
-    }
-  }
-  return rows;
 }

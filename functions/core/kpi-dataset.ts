@@ -10,13 +10,12 @@ import {
   type OnboardingKpiRow,
   onboardingCohorts,
   onboardingFunnel,
-  type RevenueKpiRow,
-  revenueKpis,
 } from './kpi-cs.ts';
 import { addDays, type DayRange, daysBetween, type PeriodKind, periodsOf } from './kpi-dates.ts';
 import { type EmailKpiRow, emailKpis } from './kpi-email.ts';
 import { type KpiSnapshot, onboardingCampaignIds } from './kpi-inputs.ts';
 import { type LoginKpiRow, loginKpis } from './kpi-login.ts';
+import { type RevenueKpiRow, revenueKpis } from './kpi-revenue.ts';
 
 /** Every KPI table for one range, plus what the report needs to label it. */
 export interface KpiDataset {

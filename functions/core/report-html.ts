@@ -2,6 +2,7 @@ import type { KpiDataset } from './kpi-dataset.ts';
 import { addDays, periodsOf } from './kpi-dates.ts';
 import { stepRateSeries } from './kpi-email.ts';
 import { ratio } from './kpi-format.ts';
+import { card, figure, num, pValue, signed, table } from './report-parts.ts';
 import { REPORT_CSS } from './report-style.ts';
 import {
   barChart,
@@ -14,41 +15,6 @@ import {
   pct,
   stackedBarChart,
 } from './report-svg.ts';
-
-/** A column of an HTML table: its header and how to print a row. */
-interface TableColumn<R> {
-  label: string;
-  cell: (row: R) => string;
-  numeric?: boolean;
-}
-
-function table<R>(caption: string, columns: readonly TableColumn<R>[], rows: readonly R[]): string {
-  if (rows.length === 0) return `<p class="muted">${esc(caption)}: no rows in this range.</p>`;
-  const head = columns
-    .map((c) => `<th scope="col"${c.numeric ? ' class="num"' : ''}>${esc(c.label)}</th>`)
-    .join('');
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${columns.map((c) => `<td${c.numeric ? ' class="num"' : ''}>${esc(c.cell(row))}</td>`).join('')}</tr>`,
-    )
-    .join('');
-  return `<details><summary>${esc(caption)}</summary><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
-}
-
-const num = (value: number | null, digits = 0): string => (value === null ? '–' : value.toFixed(digits));
-const signed = (value: number | null, digits = 1): string =>
-  value === null ? '–' : `${value > 0 ? '+' : ''}${value.toFixed(digits)}`;
-const pValue = (value: number | null): string =>
-  value === null ? '–' : value < 0.001 ? '<0.001' : value.toFixed(3);
-
-function figure(chart: string, caption: string): string {
-  return `<figure>${chart}<figcaption>${esc(caption)}</figcaption></figure>`;
-}
-
-function card(label: string, value: string): string {
-  return `<div class="card"><div class="card-value">${esc(value)}</div><div class="card-label">${esc(label)}</div></div>`;
-}
 
 function emailSection(data: KpiDataset): string {
   const totals = { sent: 0, delivered: 0, opens: 0, clicks: 0, bounced: 0, unsubscribed: 0 };

@@ -3,16 +3,15 @@ import type { NpsResponse } from '../../../functions/core/domain.ts';
 import {
   activeContactIds,
   csKpis,
-  customerSince,
   featureUsage,
   healthByTier,
   npsOf,
   onboardingCohorts,
   onboardingFunnel,
-  revenueKpis,
 } from '../../../functions/core/kpi-cs.ts';
 import { periodsOf } from '../../../functions/core/kpi-dates.ts';
 import type { ContactEnrollment } from '../../../functions/core/kpi-inputs.ts';
+import { customerSince, revenueKpis } from '../../../functions/core/kpi-revenue.ts';
 import { account, contact, usage } from './helpers/fixtures.ts';
 
 const NOV = { from: '2026-11-01', to: '2026-11-30' };
