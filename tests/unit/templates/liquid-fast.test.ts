@@ -31,8 +31,8 @@ const scope = {
 };
 
 /** Renders with liquidjs, returning the output or the error message. */
-function viaLiquid(source: string, escape: boolean, data: object): string {
-  const engine = escape ? htmlLiquid() : textLiquid();
+function viaLiquid(source: string, escapeOutput: boolean, data: object): string {
+  const engine = escapeOutput ? htmlLiquid() : textLiquid();
   try {
     return String(engine.renderSync(engine.parse(source), data));
   } catch (error) {
@@ -41,8 +41,8 @@ function viaLiquid(source: string, escape: boolean, data: object): string {
   }
 }
 
-function viaFast(source: string, escape: boolean, data: Record<string, unknown>): string {
-  const render = compileFast(source, CUSTOM_FILTERS, escape);
+function viaFast(source: string, escapeOutput: boolean, data: Record<string, unknown>): string {
+  const render = compileFast(source, CUSTOM_FILTERS, escapeOutput);
   if (!render) throw new Error(`not compiled: ${source}`);
   try {
     return render(data);
@@ -78,10 +78,10 @@ const CASES = [
 
 describe('fast renderer', () => {
   for (const source of CASES) {
-    for (const escape of [false, true]) {
-      it(`matches liquidjs (${escape ? 'html' : 'text'}): ${source.slice(0, 70)}`, () => {
-        const fast = viaFast(source, escape, scope);
-        const reference = viaLiquid(source, escape, scope);
+    for (const escapeOutput of [false, true]) {
+      it(`matches liquidjs (${escapeOutput ? 'html' : 'text'}): ${source.slice(0, 70)}`, () => {
+        const fast = viaFast(source, escapeOutput, scope);
+        const reference = viaLiquid(source, escapeOutput, scope);
         expect(fast).toBe(reference);
       });
     }
