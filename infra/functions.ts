@@ -138,7 +138,6 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     trigger: { kind: 'schedule', schedule: 'export' },
     tables: {
       sends: 'read',
-      events: 'read',
       contacts: 'read',
       accounts: 'read',
       usage: 'read',
