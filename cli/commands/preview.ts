@@ -291,7 +291,9 @@ export function registerPreview(program: Command): void {
       const str = (key: string) => (typeof raw[key] === 'string' ? raw[key] : undefined);
       const persona = str('persona');
       if (persona !== undefined && !isPersonaName(persona)) {
-        program.error(`--persona ${persona} is unknown; use one of ${PERSONA_NAMES.join(', ')}`);
+        process.stderr.write(`--persona ${persona} is unknown; use one of ${PERSONA_NAMES.join(', ')}\n`);
+        process.exitCode = 1;
+        return;
       }
       try {
         const { written, notes } = await runPreview({
