@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   catalogFromBundle,
@@ -179,13 +179,4 @@ export async function loadTemplateCatalog(
   return catalog;
 }
 
-/** Writes the precompiled catalog as one JSON file (for a Lambda bundle or asset). */
-export async function writeTemplateBundle(catalog: TemplateCatalog, file: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(catalog.toBundle()));
-}
-
-/** Loads a catalog from a JSON bundle written by {@link writeTemplateBundle}; no MJML runs. */
-export async function loadTemplateBundle(file: string): Promise<TemplateCatalog> {
-  return catalogFromBundle(JSON.parse(await readFile(file, 'utf8')));
-}
+export { loadTemplateBundle, writeTemplateBundle } from './template-bundle.ts';
