@@ -5,7 +5,7 @@ import mjml2html from 'mjml';
 import { textLiquid } from './liquid-engine.ts';
 import { hydrateTemplate } from './template-catalog.ts';
 import { shapeOf, unknownPath } from './template-shape.ts';
-import { composeTemplate, originOf, parseTemplateFile, type TemplateSourceSet } from './template-source.ts';
+import { composeTemplate, lineOriginOf, parseTemplateFile, type TemplateSourceSet } from './template-source.ts';
 import {
   type CompiledTemplate,
   type CompiledTemplateData,
@@ -103,7 +103,7 @@ export async function compileTemplateData(
     const line = keyLines[key] ?? 1;
     checkLiquid(value, kind, () => ({ file, line }), problems, `front matter ${key}: `);
   }
-  checkLiquid(composed.value.mjml, kind, (row) => originOf(composed.value, row, file), problems, '');
+  checkLiquid(composed.value.mjml, kind, (row) => lineOriginOf(composed.value, row, file), problems, '');
   if (options.text !== undefined) {
     const textFile = file.replace(/\.mjml$/, '.txt');
     checkLiquid(options.text, kind, (row) => ({ file: textFile, line: row }), problems, '');
@@ -116,7 +116,7 @@ export async function compileTemplateData(
     keepComments: false,
   });
   for (const error of result.errors) {
-    const origin = originOf(composed.value, error.line, file);
+    const origin = lineOriginOf(composed.value, error.line, file);
     problems.push({ ...origin, message: `MJML: ${error.message}` });
   }
   const html = result.html;

@@ -211,7 +211,7 @@ function toLines(text: string, file: string, firstLine: number): Line[] {
 }
 
 /** The file:line of a 1-based line of the composed MJML. */
-export function originOf(composed: ComposedTemplate, line: number, fallbackFile: string): LineOrigin {
+export function lineOriginOf(composed: ComposedTemplate, line: number, fallbackFile: string): LineOrigin {
   const origin = composed.origins[line - 1];
   return origin ? { file: origin.file, line: origin.line } : { file: fallbackFile, line: 1 };
 }
