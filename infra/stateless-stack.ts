@@ -1,24 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, CfnResource, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import type { Construct, IConstruct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env-keys.ts';
-import { TABLES, type TableId, type TableSpec } from '../functions/adapters/tables.ts';
+import { TABLES, type TableSpec } from '../functions/adapters/tables.ts';
 import { USAGE_EVENT_SOURCE } from '../functions/core/usage-events.ts';
+import { logicalIdOf, retention, tableById } from './cdk-helpers.ts';
 import type { LowtouchConfig } from './config.ts';
+import { createAlarmTopic, createReputationAlarms } from './constructs/alarms.ts';
 import { LowtouchFunction } from './constructs/lowtouch-function.ts';
 import { DeadLetterQueue, QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import {
@@ -177,7 +175,11 @@ export class StatelessStack extends Stack {
     this.functionUrl = functionUrl;
 
     this.routeEvents(stateful, ruleDlq);
-    this.reputationAlarms(config, alarmActions);
+    createReputationAlarms(
+      this,
+      { bounceRate: config.breakerBounceRate, complaintRate: config.breakerComplaintRate },
+      alarmActions,
+    );
 
     // Outputs whose description is an env var name feed `lowtouch ... --aws` (see docs/deploy.md).
     new CfnOutput(this, 'UsageBusName', { value: this.usageBus.eventBusName, description: ENV.usageBusName });
@@ -326,71 +328,4 @@ export class StatelessStack extends Stack {
       targets: [new eventTargets.SqsQueue(this.queues.usage.queue, targetOptions)],
     });
   }
-
-  /** Alarms on the account's SES reputation metrics at the circuit breaker's thresholds. */
-  private reputationAlarms(config: LowtouchConfig, actions: cloudwatch.IAlarmAction[]): void {
-    const alarm = (id: string, metricName: string, threshold: number, what: string) => {
-      const a = new cloudwatch.Alarm(this, id, {
-        alarmDescription: `lowtouch: SES ${what} rate reached ${threshold}; SES reviews accounts at ${what === 'bounce' ? '0.05' : '0.001'}. Check the breaker and the recent campaigns.`,
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/SES',
-          metricName,
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(15),
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      for (const action of actions) a.addAlarmAction(action);
-    };
-    alarm('BounceRateAlarm', 'Reputation.BounceRate', config.breakerBounceRate, 'bounce');
-    alarm('ComplaintRateAlarm', 'Reputation.ComplaintRate', config.breakerComplaintRate, 'complaint');
-  }
-}
-
-function createAlarmTopic(scope: Construct): sns.Topic {
-  const key = new kms.Key(scope, 'AlarmTopicKey', {
-    description: 'lowtouch: encrypts the alarm topic',
-    enableKeyRotation: true,
-  });
-  // CloudWatch alarms publish to an encrypted topic only if they may use its key.
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      resources: ['*'],
-    }),
-  );
-  return new sns.Topic(scope, 'AlarmTopic', {
-    displayName: 'lowtouch alarms',
-    masterKey: key,
-    enforceSSL: true,
-  });
-}
-
-function tableById(
-  tables: ReadonlyMap<TableId, dynamodb.TableV2>,
-  id: string,
-): { id: TableId; table: dynamodb.TableV2 } {
-  for (const [tableId, table] of tables) if (tableId === id) return { id: tableId, table };
-  throw new Error(
-    `lowtouch infra: infra/functions.ts names a table "${id}" that functions/adapters/tables.ts does not declare.`,
-  );
-}
-
-/** The CloudFormation logical id of a construct's main resource, as cdk-nag prints it in findings. */
-function logicalIdOf(construct: IConstruct): string {
-  const resource = construct.node.defaultChild;
-  if (!(resource instanceof CfnResource))
-    throw new Error(`lowtouch infra: ${construct.node.path} has no CloudFormation resource.`);
-  return Stack.of(resource).getLogicalId(resource);
-}
-
-function retention(days: number): logs.RetentionDays {
-  const match = Object.values(logs.RetentionDays).find((value) => value === days);
-  if (typeof match !== 'number')
-    throw new Error(`lowtouch infra: ${days} is not a CloudWatch Logs retention period.`);
-  return match;
 }

@@ -1,60 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env-keys.ts';
 import { TABLES, type TableSpec } from '../../functions/adapters/tables.ts';
 import { EMAIL_KPI_COLUMNS } from '../../functions/core/kpi-columns.ts';
-import type { LowtouchApp } from '../../infra/build-app.ts';
-import { DYNAMODB_ACTIONS, FUNCTIONS } from '../../infra/functions.ts';
+import { FUNCTIONS } from '../../infra/functions.ts';
 import { SES_EVENT_TYPES } from '../../infra/stateful-stack.ts';
-import { buildTestApp, REPO_ROOT } from './synth-helpers.ts';
+import { MAX_SEND_RATE, type Resource, type Synthesized, synthesize } from './synthesized.ts';
 
-// One synth for the whole file (bundling off: tests/infra/cdk-synth.test.ts covers it).
-let built: LowtouchApp;
-let stateful: Template;
-let stateless: Template;
-let assemblyDir: string;
-
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-
-const MAX_SEND_RATE = 205;
+// One synth per file (bundling off: tests/infra/cdk-synth.test.ts covers it).
+let built: Synthesized['built'];
+let stateful: Synthesized['stateful'];
+let stateless: Synthesized['stateless'];
+let logicalId: Synthesized['logicalId'];
+let fnLogicalId: Synthesized['fnLogicalId'];
 
 beforeAll(async () => {
-  built = await buildTestApp({
-    context: { 'lowtouch:maxSendRate': String(MAX_SEND_RATE), 'lowtouch:timeZone': 'America/New_York' },
-  });
-  // Throws when cdk-nag reports an unacknowledged error.
-  assemblyDir = built.app.synth().directory;
-  stateful = Template.fromStack(built.stateful);
-  stateless = Template.fromStack(built.stateless);
+  ({ built, stateful, stateless, logicalId, fnLogicalId } = await synthesize());
 }, 180_000);
-
-function logicalId(construct: { node: { defaultChild?: unknown } }): string {
-  return built.stateless.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-function fnLogicalId(id: string): string {
-  const fn = built.stateless.functions.get(id);
-  if (!fn) throw new Error(`no function ${id}`);
-  return logicalId(fn.fn);
-}
-
-function roleStatements(id: string): Statement[] {
-  const fn = built.stateless.functions.get(id);
-  if (!fn) throw new Error(`no function ${id}`);
-  const roleId = logicalId(fn.role);
-  const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[];
-  return policies
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
-    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
-
-const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
 describe('functions', () => {
   it('run Node.js 22 on arm64 with tracing, JSON logs and a log group with retention', () => {
@@ -248,126 +210,6 @@ describe('queues', () => {
   });
 });
 
-describe('least privilege', () => {
-  it('no statement uses "*" actions, and "*" resources only for X-Ray', () => {
-    for (const policy of Object.values(stateless.findResources('AWS::IAM::Policy')) as Resource[]) {
-      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
-        for (const action of actionsOf(statement)) expect(action).not.toMatch(/(^\*$|:\*$)/);
-        if (resourcesOf(statement).includes('*')) {
-          expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
-        }
-      }
-    }
-  });
-
-  it('ses:SendEmail is granted only on the identity and the configuration set, and only to senders', () => {
-    for (const spec of FUNCTIONS) {
-      const statements = roleStatements(spec.id).filter((s) =>
-        actionsOf(s).some((a) => a.startsWith('ses:')),
-      );
-      if (!spec.sendsEmail) {
-        expect(statements, spec.id).toEqual([]);
-        continue;
-      }
-      expect(statements).toHaveLength(1);
-      const [statement] = statements;
-      expect(statement && actionsOf(statement)).toEqual(['ses:SendEmail']);
-      const resources = JSON.stringify(statement?.Resource);
-      expect(statement && resourcesOf(statement)).toHaveLength(2);
-      expect(resources).toContain(':identity/');
-      expect(resources).toContain(':configuration-set/');
-    }
-  });
-
-  it("DynamoDB actions follow each function's declared access, on named tables and indexes", () => {
-    // Statements may be merged (minimizePolicies), so compare, per table and index, the union of actions.
-    const tableOf = (resource: unknown): { table: string; index?: string } | undefined => {
-      const text = JSON.stringify(resource);
-      const table = /Table([a-z]+)[0-9A-F]{8}Arn/.exec(text)?.[1];
-      if (!table) return undefined;
-      const index = /\/index\/([A-Za-z]+)/.exec(text)?.[1];
-      return index ? { table, index } : { table };
-    };
-    for (const spec of FUNCTIONS) {
-      const granted = new Map<string, Set<string>>();
-      for (const statement of roleStatements(spec.id)) {
-        const dynamo = actionsOf(statement).filter((a) => a.startsWith('dynamodb:'));
-        if (dynamo.length === 0) continue;
-        for (const resource of resourcesOf(statement)) {
-          const target = tableOf(resource);
-          expect(target, `${spec.id}: ${JSON.stringify(resource)}`).toBeDefined();
-          if (!target) continue;
-          const key = target.index ? `${target.table}/${target.index}` : target.table;
-          const set = granted.get(key) ?? new Set<string>();
-          for (const action of dynamo) set.add(action);
-          granted.set(key, set);
-        }
-      }
-      const expected = new Map<string, string[]>();
-      for (const [tableId, access] of Object.entries(spec.tables)) {
-        expected.set(tableId, DYNAMODB_ACTIONS[access]);
-        const tableSpec: TableSpec | undefined = Object.values(TABLES).find((t) => t.id === tableId);
-        if (access === 'write') continue;
-        for (const index of tableSpec?.indexes ?? []) {
-          expected.set(`${tableId}/${index.indexName}`, DYNAMODB_ACTIONS[access]);
-        }
-      }
-      expect(
-        Object.fromEntries([...granted].map(([key, actions]) => [key, [...actions].sort()])),
-        spec.id,
-      ).toEqual(Object.fromEntries([...expected].map(([key, actions]) => [key, [...actions].sort()])));
-    }
-    // The exporter and the tick never write to DynamoDB.
-    for (const id of ['ExportKpis', 'Tick']) {
-      const actions = roleStatements(id).flatMap(actionsOf);
-      expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
-    }
-  });
-
-  it('the DynamoDB actions cover every document-client command the adapters send', () => {
-    const dir = join(REPO_ROOT, 'functions', 'adapters');
-    const used = new Set<string>();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const source = readFileSync(join(dir, file), 'utf8');
-      if (!source.includes("from '@aws-sdk/lib-dynamodb'")) continue;
-      for (const match of source.matchAll(/new (\w+)Command\(/g)) used.add(match[1] ?? '');
-    }
-    const toAction: Record<string, string> = {
-      Get: 'dynamodb:GetItem',
-      Put: 'dynamodb:PutItem',
-      Update: 'dynamodb:UpdateItem',
-      Delete: 'dynamodb:DeleteItem',
-      Query: 'dynamodb:Query',
-      Scan: 'dynamodb:Scan',
-      BatchGet: 'dynamodb:BatchGetItem',
-      BatchWrite: 'dynamodb:BatchWriteItem',
-    };
-    expect(used.size).toBeGreaterThan(0);
-    for (const command of used) {
-      expect(
-        toAction[command],
-        `${command}Command has no IAM mapping (transactions are not used)`,
-      ).toBeDefined();
-      expect(DYNAMODB_ACTIONS.readWrite).toContain(toAction[command]);
-    }
-  });
-
-  it('each function writes logs only to its own log group', () => {
-    for (const spec of FUNCTIONS) {
-      const fn = built.stateless.functions.get(spec.id);
-      const logs = roleStatements(spec.id).filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
-      expect(logs).toHaveLength(1);
-      expect(logs[0]?.Resource).toEqual({ 'Fn::GetAtt': [fn && logicalId(fn.logGroup), 'Arn'] });
-    }
-  });
-
-  it('uses no AWS managed policies', () => {
-    for (const role of Object.values(stateless.findResources('AWS::IAM::Role')) as Resource[]) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    }
-  });
-});
-
 describe('tables', () => {
   it('creates every table of the shared spec: on demand, PITR, TTL where designed, GSIs, retained', () => {
     const tables = stateful.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Resource>;
@@ -493,35 +335,5 @@ describe('outputs', () => {
       ENV.unsubscribeBaseUrl,
     ];
     for (const key of needed) expect(described, key).toContain(key);
-  });
-});
-
-describe('cdk-nag', () => {
-  it('AwsSolutions and Serverless report no unacknowledged errors or warnings', () => {
-    const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
-    };
-    const findings = report.pluginReports
-      .filter((r) => r.pluginName !== 'CloudFormation Validate')
-      .flatMap((r) => r.violations.map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}`));
-    expect(findings).toEqual([]);
-    // The same packs run directly over the synthesized tree: nothing left, warnings included.
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const result = pack.validateScope(built.app);
-      expect(result.violations.map((v) => `${v.severity} ${v.ruleName}`)).toEqual([]);
-    }
-  });
-
-  it('every acknowledgement names one rule (and one finding for IAM5) with a real reason', () => {
-    const acks = built.app.node
-      .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))
-      .flatMap((m) => Object.entries(m.data as Record<string, string>));
-    expect(acks.length).toBeGreaterThan(0);
-    for (const [id, reason] of acks) {
-      expect(id).toMatch(/(AwsSolutions|Serverless)-[A-Za-z0-9]+(\[[^\]]+\])?$/);
-      if (id.includes('IAM5')) expect(id).toMatch(/IAM5\[Resource::[^\]]+\]$/);
-      expect(reason.length, id).toBeGreaterThan(60);
-    }
   });
 });

@@ -1,0 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+
+/** The topic every lowtouch alarm notifies: encrypted with a rotated key that CloudWatch may use, SSL only. */
+export function createAlarmTopic(scope: Construct): sns.Topic {
+  const key = new kms.Key(scope, 'AlarmTopicKey', {
+    description: 'lowtouch: encrypts the alarm topic',
+    enableKeyRotation: true,
+  });
+  // CloudWatch alarms publish to an encrypted topic only if they may use its key.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      resources: ['*'],
+    }),
+  );
+  return new sns.Topic(scope, 'AlarmTopic', {
+    displayName: 'lowtouch alarms',
+    masterKey: key,
+    enforceSSL: true,
+  });
+}
+
+/** SES reviews an account at these rates; the breaker thresholds must stay below them. */
+const SES_REVIEW_RATE = { bounce: 0.05, complaint: 0.001 } as const;
+
+/** Alarms on the account's SES reputation metrics (AWS/SES, no dimensions) at the breaker's thresholds. */
+export function createReputationAlarms(
+  scope: Construct,
+  thresholds: { bounceRate: number; complaintRate: number },
+  actions: cloudwatch.IAlarmAction[],
+): cloudwatch.Alarm[] {
+  const alarm = (id: string, metricName: string, threshold: number, what: keyof typeof SES_REVIEW_RATE) => {
+    const created = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: `lowtouch: SES ${what} rate reached ${threshold}; SES reviews accounts at ${SES_REVIEW_RATE[what]}. Check the breaker and the recent campaigns.`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(15),
+      }),
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of actions) created.addAlarmAction(action);
+    return created;
+  };
+  return [
+    alarm('BounceRateAlarm', 'Reputation.BounceRate', thresholds.bounceRate, 'bounce'),
+    alarm('ComplaintRateAlarm', 'Reputation.ComplaintRate', thresholds.complaintRate, 'complaint'),
+  ];
+}
