@@ -18,7 +18,7 @@ export type Node =
   | { kind: 'case'; subject: Expr; whens: { values: Expr[]; body: Node[] }[]; otherwise: Node[] };
 
 /** Thrown while parsing when a template uses Liquid beyond the subset; the caller then uses liquidjs. */
-export class Unsupported extends Error {}
+export class UnsupportedLiquidError extends Error {}
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -65,7 +65,7 @@ function lex(body: string): Tok[] {
     if (/^\s*$/.test(body.slice(at))) break;
     TOKEN.lastIndex = at;
     const m = TOKEN.exec(body);
-    if (!m) throw new Unsupported(body);
+    if (!m) throw new UnsupportedLiquidError(body);
     at = TOKEN.lastIndex;
     if (m[1]) out.push({ op: m[1] });
     else if (m[2] !== undefined || m[3] !== undefined) out.push({ expr: { lit: m[2] ?? m[3] } });
@@ -75,7 +75,7 @@ function lex(body: string): Tok[] {
       if (['and', 'or', 'contains', 'in'].includes(word)) out.push({ op: word });
       else if (word === 'true' || word === 'false') out.push({ expr: { lit: word === 'true' } });
       else if (['nil', 'null', 'empty', 'blank', 'with', 'limit', 'offset', 'reversed'].includes(word)) {
-        throw new Unsupported(word);
+        throw new UnsupportedLiquidError(word);
       } else out.push({ expr: pathOf(word) });
     }
   }
@@ -94,7 +94,7 @@ function pathOf(text: string): Expr {
 
 function exprAt(toks: Tok[], i: number): Expr {
   const tok = toks[i];
-  if (!tok || !('expr' in tok)) throw new Unsupported('expected a value');
+  if (!tok || !('expr' in tok)) throw new UnsupportedLiquidError('expected a value');
   return tok.expr;
 }
 
@@ -107,10 +107,10 @@ function parseOutput(body: string, filters: Record<string, FastFilter>): Node {
     const bar = toks[i];
     const name = toks[i + 1];
     if (!bar || !('op' in bar) || bar.op !== '|' || !name || !('expr' in name) || !('path' in name.expr)) {
-      throw new Unsupported(body);
+      throw new UnsupportedLiquidError(body);
     }
     const fn = filters[name.expr.text] ?? BUILT_IN[name.expr.text];
-    if (!fn || name.expr.path.length !== 1) throw new Unsupported(name.expr.text);
+    if (!fn || name.expr.path.length !== 1) throw new UnsupportedLiquidError(name.expr.text);
     i += 2;
     const args: Expr[] = [];
     const colon = toks[i];
@@ -147,9 +147,9 @@ function parseCond(body: string): Cond {
     }
     const next = toks[i];
     if (!next) break;
-    if (!('op' in next) || (next.op !== 'and' && next.op !== 'or')) throw new Unsupported(body);
+    if (!('op' in next) || (next.op !== 'and' && next.op !== 'or')) throw new UnsupportedLiquidError(body);
     // Liquid evaluates mixed and/or right to left; only uniform chains are compiled here.
-    if (joiner && joiner !== next.op) throw new Unsupported(body);
+    if (joiner && joiner !== next.op) throw new UnsupportedLiquidError(body);
     joiner = next.op;
     i++;
   }
@@ -185,7 +185,7 @@ export function pieces(source: string): Piece[] {
   if (trimNext) rest = rest.replace(/^\s+/, '');
   if (rest) list.push({ text: rest });
   if (list.some((p) => p.text?.includes('{{') || p.text?.includes('{%')))
-    throw new Unsupported('stray delimiter');
+    throw new UnsupportedLiquidError('stray delimiter');
   return list;
 }
 
@@ -206,15 +206,15 @@ export function parseBlock(
     else if (piece.tag === 'if' || piece.tag === 'unless') nodes.push(parseIf(piece, list, at, filters));
     else if (piece.tag === 'for') nodes.push(parseFor(piece.args ?? '', list, at, filters));
     else if (piece.tag === 'case') nodes.push(parseCase(piece.args ?? '', list, at, filters));
-    else throw new Unsupported(`tag ${piece.tag}`);
+    else throw new UnsupportedLiquidError(`tag ${piece.tag}`);
   }
-  if (ends.length > 0) throw new Unsupported('unclosed block');
+  if (ends.length > 0) throw new UnsupportedLiquidError('unclosed block');
   return nodes;
 }
 
 function closing(list: Piece[], at: { i: number }): Piece {
   const piece = list[at.i];
-  if (!piece) throw new Unsupported('unclosed block');
+  if (!piece) throw new UnsupportedLiquidError('unclosed block');
   at.i++;
   return piece;
 }
@@ -242,7 +242,7 @@ function parseIf(open: Piece, list: Piece[], at: { i: number }, filters: Record<
 
 function parseFor(args: string, list: Piece[], at: { i: number }, filters: Record<string, FastFilter>): Node {
   const m = /^([A-Za-z_][\w-]*)\s+in\s+([A-Za-z_][\w.[\]'"-]*)$/.exec(args);
-  if (!m?.[1] || !m[2]) throw new Unsupported(args);
+  if (!m?.[1] || !m[2]) throw new UnsupportedLiquidError(args);
   const collection = exprAt(lex(m[2]), 0);
   const body = parseBlock(list, at, filters, ['else', 'endfor']);
   const tag = closing(list, at);

@@ -15,7 +15,7 @@ import {
   parseBlock,
   pieces,
   stringify,
-  Unsupported,
+  UnsupportedLiquidError,
 } from './liquid-fast-parse.ts';
 
 export type { FastFilter } from './liquid-fast-parse.ts';
@@ -34,7 +34,7 @@ export class FastRenderError extends Error {
 export type FastRender = (scope: Record<string, unknown>) => string;
 
 /** Thrown while rendering when a value needs Liquid semantics this renderer does not copy; render with liquidjs. */
-export class FastFallback extends Error {}
+export class FastFallbackError extends Error {}
 
 /** Compiles a template for fast rendering, or returns undefined when it uses Liquid beyond the subset. */
 export function compileFast(
@@ -48,7 +48,7 @@ export function compileFast(
     const at = { i: 0 };
     nodes = parseBlock(list, at, filters, []);
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    if (error instanceof UnsupportedLiquidError) return undefined;
     throw error;
   }
   return (scope) => new Run(scope, escapeOutput).block(nodes);
@@ -78,7 +78,8 @@ function readProperty(obj: unknown, key: string | number): unknown {
 function compare(left: unknown, op: string, right: unknown): boolean {
   if (left === undefined || right === undefined) return false;
   const ok = (v: unknown): v is number | string => typeof v === 'number' || typeof v === 'string';
-  if (!ok(left) || !ok(right)) throw new FastFallback(`comparison of ${typeof left} and ${typeof right}`);
+  if (!ok(left) || !ok(right))
+    throw new FastFallbackError(`comparison of ${typeof left} and ${typeof right}`);
   const [a, b] =
     typeof left === 'string' && typeof right === 'string' ? [left, right] : [Number(left), Number(right)];
   if (op === '>') return a > b;

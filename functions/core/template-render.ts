@@ -1,7 +1,7 @@
 import { type Liquid, LiquidError, type Template } from 'liquidjs';
 import { type LinkPolicy, originOf, rewriteHtmlLinks, rewriteTextLinks } from './links.ts';
 import { htmlLiquid, SCOPE_LOCALE, SCOPE_NOW, SCOPE_TIME_ZONE, textLiquid } from './liquid-engine.ts';
-import { FastFallback, FastRenderError } from './liquid-fast.ts';
+import { FastFallbackError, FastRenderError } from './liquid-fast.ts';
 import {
   type CompiledTemplate,
   type CsmDigestContext,
@@ -132,7 +132,7 @@ function renderParts(
         return fast(partScope);
       } catch (error) {
         if (error instanceof FastRenderError) throw toRenderError(tpl, part, who, error);
-        if (!(error instanceof FastFallback)) throw error;
+        if (!(error instanceof FastFallbackError)) throw error;
         // A value the fast renderer does not interpret like Liquid: render this part with liquidjs.
       }
     }
