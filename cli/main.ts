@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.ts';
 import { registerKpi } from './commands/kpi.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .allowExcessArguments(false);
   // command registrations
   registerValidate(program);
+  registerDemo(program);
   registerPreview(program);
   registerKpi(program);
   return program;

@@ -164,7 +164,9 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       name: ja ? `${family} ${first}` : `${first} ${family}`,
       locale: ja ? 'ja' : 'en',
       ...(zone ? { timeZone: zone } : {}),
-      role: i % 10 === 0 ? 'admin' : i % 10 === 1 ? rng.pick(['owner', 'billing', 'user']) : 'user',
+      // the first person of each account administers it, the second may own or pay for it
+      role:
+        i < accountCount ? 'admin' : i < 2 * accountCount ? rng.pick(['owner', 'billing', 'user']) : 'user',
       signedUpAt: iso(signedUp),
       topicOptOuts: [],
       unsubscribedAll: false,

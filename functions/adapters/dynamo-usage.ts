@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageStore } from '../app/ports.ts';
 import type { DailyUsage } from '../core/domain.ts';
 import { type UsageEvent, utcDay } from '../core/usage-events.ts';
@@ -92,6 +92,20 @@ export class DynamoUsageStore implements UsageStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** Writes a whole daily row (imports and seeding): the row replaces that contact's day, so repeating it is harmless. */
+  async putDay(row: DailyUsage, expiresAt: number): Promise<void> {
+    const item: Record<string, unknown> = {
+      contactId: row.contactId,
+      date: row.date,
+      accountId: row.accountId,
+      logins: row.logins,
+      helpVisits: row.helpVisits,
+      expiresAt,
+    };
+    for (const [feature, count] of Object.entries(row.features)) item[`${FEATURE_PREFIX}${feature}`] = count;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   async listDays(contactId: string, fromDate: string): Promise<DailyUsage[]> {
