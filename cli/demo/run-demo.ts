@@ -77,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const account of data.accounts) await runtime.repos.accounts.put(account);
     for (const who of data.contacts) await runtime.repos.contacts.put(who.contact);
     const expiresAt = Math.floor((options.start + RETENTION.usageDays * DAY_MS) / 1000);
-    for (const row of data.usage) await runtime.repos.usage.putDay(row, expiresAt);
+    await runtime.repos.usage.putDays(data.usage, expiresAt);
 
     const byEmail = new Map(data.contacts.map((who) => [who.contact.email, who]));
     const topics = new Map(runtime.program.campaigns.map((c) => [c.id, c.topic]));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageStore } from '../app/ports.ts';
 import type { DailyUsage } from '../core/domain.ts';
 import { type UsageEvent, utcDay } from '../core/usage-events.ts';
@@ -35,6 +35,20 @@ export function dailyFromItem(item: Record<string, unknown>): DailyUsage {
     helpVisits: typeof item.helpVisits === 'number' ? item.helpVisits : 0,
     features,
   };
+}
+
+/** The stored form of a whole daily row. */
+function dailyItem(row: DailyUsage, expiresAt: number): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    contactId: row.contactId,
+    date: row.date,
+    accountId: row.accountId,
+    logins: row.logins,
+    helpVisits: row.helpVisits,
+    expiresAt,
+  };
+  for (const [feature, count] of Object.entries(row.features)) item[`${FEATURE_PREFIX}${feature}`] = count;
+  return item;
 }
 
 /** Daily usage rows on DynamoDB, idempotent per event id. */
@@ -94,18 +108,23 @@ export class DynamoUsageStore implements UsageStore {
     }
   }
 
-  /** Writes a whole daily row (imports and seeding): the row replaces that contact's day, so repeating it is harmless. */
-  async putDay(row: DailyUsage, expiresAt: number): Promise<void> {
-    const item: Record<string, unknown> = {
-      contactId: row.contactId,
-      date: row.date,
-      accountId: row.accountId,
-      logins: row.logins,
-      helpVisits: row.helpVisits,
-      expiresAt,
-    };
-    for (const [feature, count] of Object.entries(row.features)) item[`${FEATURE_PREFIX}${feature}`] = count;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
+  /**
+   * Writes whole daily rows (imports and seeding), 25 per request, retrying what DynamoDB leaves
+   * unprocessed. A row replaces that contact's day, so writing it again is harmless.
+   */
+  async putDays(rows: readonly DailyUsage[], expiresAt: number): Promise<void> {
+    for (let i = 0; i < rows.length; i += 25) {
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] =
+        rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: dailyItem(row, expiresAt) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`usage rows stayed unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const result = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = result.UnprocessedItems?.[this.table] ?? [];
+      }
+    }
   }
 
   async listDays(contactId: string, fromDate: string): Promise<DailyUsage[]> {

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 
 /** The running local emulators and how to reach them. */
 export interface LocalEmulators {
@@ -20,17 +19,6 @@ export interface EmulatorOptions {
 }
 
 const HOST = '127.0.0.1';
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => {
-      const address = server.address();
-      if (address && typeof address === 'object') resolve((address satisfies AddressInfo).port);
-      else reject(new Error('dynalite did not report a TCP address'));
-    });
-  });
-}
 
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -65,22 +53,46 @@ function isServer(value: unknown): value is Server {
   return typeof value === 'object' && value !== null && 'close' in value && 'address' in value;
 }
 
+/** Starts dynalite on a worker thread (so its CPU work runs beside the runtime's) and reports its port. */
+async function startDynalite(options: EmulatorOptions): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: { host: HOST, port: options.dynamoPort ?? 0, path: options.dynamoPath },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: unknown) => {
+      if (
+        typeof message === 'object' &&
+        message !== null &&
+        'port' in message &&
+        typeof message.port === 'number'
+      )
+        resolve(message.port);
+      else reject(new Error(`dynalite did not start: ${JSON.stringify(message)}`));
+    });
+  });
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await worker.terminate();
+    },
+  };
+}
+
 /** Starts dynalite and aws-ses-v2-local on loopback (free ports unless given). */
 export async function startLocalEmulators(options: EmulatorOptions = {}): Promise<LocalEmulators> {
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
-  });
-  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
+  const dynamo = await startDynalite(options);
   let ses: Server;
   try {
     ses = await startSes(options.sesPort ?? 0);
   } catch (error) {
-    await close(dynamo);
+    await dynamo.stop();
     throw error;
   }
+  const dynamoPort = dynamo.port;
   const address = ses.address();
   const sesPort = address && typeof address === 'object' ? address.port : (options.sesPort ?? 0);
   return {
@@ -88,7 +100,7 @@ export async function startLocalEmulators(options: EmulatorOptions = {}): Promis
     sesEndpoint: `http://${HOST}:${sesPort}`,
     sesUiUrl: `http://${HOST}:${sesPort}/`,
     stop: async () => {
-      await Promise.all([close(dynamo), close(ses)]);
+      await Promise.all([dynamo.stop(), close(ses)]);
     },
   };
 }
