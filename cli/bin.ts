@@ -1,2 +1,4 @@
 #!/usr/bin/env -S npx tsx
-import './main.ts';
+import { main } from './main.ts';
+
+await main(process.argv);

@@ -4,7 +4,11 @@ import { createDocumentClient, localTableNames } from '../functions/adapters/dyn
 import { DynamoCtaStore, DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
 import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
-import { type LocalEmulators, startLocalEmulators } from '../functions/adapters/local-emulators.ts';
+import {
+  clearSesStore,
+  type LocalEmulators,
+  startLocalEmulators,
+} from '../functions/adapters/local-emulators.ts';
 import { createLocalTables } from '../functions/adapters/local-tables.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
@@ -119,6 +123,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     ...(options.dynamoPort !== undefined ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.sesPort !== undefined ? { sesPort: options.sesPort } : {}),
   });
+  // The SES emulator keeps its mail in module memory: a second run in the same process starts empty too.
+  await clearSesStore(emulators.sesEndpoint);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const tables = localTableNames('lowtouch-');
   await createLocalTables(

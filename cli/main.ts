@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerDryRun } from './commands/dry-run.ts';
 import { registerKpi } from './commands/kpi.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -16,11 +17,23 @@ export function buildProgram(): Command {
   // command registrations
   registerValidate(program);
   registerDemo(program);
+  registerDryRun(program);
   registerPreview(program);
   registerKpi(program);
   return program;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildProgram().parseAsync(process.argv);
+/** Runs the command line; user errors print their message (no stack) and exit 1. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`lowtouch: ${message}\n`);
+    if (process.env.LOWTOUCH_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);

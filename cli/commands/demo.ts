@@ -138,8 +138,13 @@ export function registerDemo(program: Command): void {
       );
       const l = result.ledger.summary;
       out.write(
-        `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed; ${l.digests} CSM digests\n`,
+        `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed, ${l.pending} still queued; ${l.digests} CSM digests\n`,
       );
+      const breaker = await result.runtime.repos.state.get();
+      if (breaker.paused)
+        out.write(
+          `sending is PAUSED by the reputation breaker since ${breaker.since ?? '?'}: ${breaker.reason ?? 'no reason recorded'}\n`,
+        );
       out.write(
         `simulated: ${result.counts.ticks} hourly ticks, ${result.counts.sesEvents} SES events, ${result.counts.usageEvents} usage events, ${result.counts.unsubscribes} one-click unsubscribes, ${result.counts.ctas} CTAs\n`,
       );

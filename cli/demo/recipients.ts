@@ -51,6 +51,9 @@ const REACT: Record<
   new: { open: 0.6, click: 0.4, loginAfterClick: 0.9, loginAfterOpen: 0.35 },
 };
 
+/** Share of delivered mail reported as spam: well-run senders see a few in 10,000, under SES's 0.1% review level. */
+export const COMPLAINT_RATE = 0.0003;
+
 const BROWSER_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 // Privacy proxies fetch images with a bare agent string, seconds after delivery.
@@ -154,7 +157,7 @@ export function reactTo(rng: Random, mail: DeliveredMail): SimEvent[] {
       smtpResponse: '250 2.0.0 OK',
     },
   });
-  if (rng.chance(0.002)) {
+  if (rng.chance(COMPLAINT_RATE)) {
     const at = delivered + rng.int(10, 300) * MIN;
     ses('Complaint', 'Email Complaint Received', at, {
       complaint: {
