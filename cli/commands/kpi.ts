@@ -167,8 +167,9 @@ export function registerKpi(program: Command, wiring: KpiWiring = {}): void {
     .addHelpText(
       'after',
       `
-Files (each as .csv and .json): email-kpis, login-kpis, onboarding-kpis, onboarding-funnel,
-feature-usage, health-by-tier, cs-kpis, revenue-kpis; plus report.html. Formulas: docs/kpis.md.
+Tables: email-kpis, login-kpis, onboarding-kpis, onboarding-funnel, feature-usage,
+health-by-tier, cs-kpis, revenue-kpis. Each is written as <table>/<table>.csv (a folder per CSV,
+which is what Athena reads) and <table>.json, next to report.html. Formulas: docs/kpis.md.
 
 Examples:
   lowtouch kpi --data snapshot.json

@@ -24,7 +24,7 @@ export interface KpiSource {
 
 /** Where export files go: S3 under the export bucket, or a local directory. */
 export interface ExportSink {
-  /** Writes one object; `key` is relative (kpi/dt=YYYY-MM-DD/name.ext). */
+  /** Writes one object; `key` is relative (kpi/dt=YYYY-MM-DD/<table>/<table>.csv, kpi/dt=YYYY-MM-DD/<table>.json). */
   put(key: string, body: string, contentType: string): Promise<void>;
 }
 
@@ -143,7 +143,7 @@ async function readSnapshot(source: KpiSource, range: DayRange, campaigns: reado
   return snapshot;
 }
 
-/** Computes every KPI for the range and writes CSV, JSON and the HTML report under kpi/dt=<to>/. */
+/** Computes every KPI for the range and writes CSV (a folder per table), JSON and the HTML report under kpi/dt=<to>/. */
 export async function exportKpis(input: ExportKpisInput, deps: ExportKpisDeps): Promise<ExportKpisResult> {
   const now = deps.clock.now();
   const range = resolveRange(input.from, input.to, now);
@@ -154,7 +154,7 @@ export async function exportKpis(input: ExportKpisInput, deps: ExportKpisDeps): 
   return { range, keys: files.map((f) => f.key), dataset };
 }
 
-/** Writes engagement per contact id for one campaign (recipients-<campaign>.csv/.json under kpi/dt=<to>/). */
+/** Writes engagement per contact id for one campaign (recipients-<campaign>/…csv and recipients-<campaign>.json under kpi/dt=<to>/). */
 export async function exportRecipients(
   input: { campaignId: string; from?: string; to?: string; formats?: readonly ExportFormat[] },
   deps: ExportKpisDeps,

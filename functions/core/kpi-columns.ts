@@ -2,7 +2,7 @@ import { defineColumns } from './kpi-format.ts';
 
 /**
  * The column lists of every KPI export, in file order. The CSV header, the JSON column list, the
- * export row schemas and the Glue table over email-kpis.csv all come from these constants.
+ * export row schemas and the Glue tables over the CSVs all come from these constants.
  */
 
 const count = <N extends string>(

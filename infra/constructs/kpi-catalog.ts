@@ -3,13 +3,26 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EMAIL_KPI_COLUMNS } from '../../functions/core/kpi-columns.ts';
+import { csvFolder, EXPORT_TABLES, type ExportTable } from '../../functions/core/kpi-exports.ts';
 
-/** Folder of the daily email-KPI CSV inside the export bucket; `${dt}` is the export day (YYYY-MM-DD). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: `${dt}` is Athena's partition-projection placeholder.
-export const EMAIL_KPI_CSV_LOCATION = 'kpi/dt=${dt}/email-kpis/';
-/** First day the date partitions of the Glue table cover. */
+/** Athena's partition-projection placeholder for the export day in a table location template. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: `${dt}` is Athena's placeholder, not a JS template.
+const DT_PLACEHOLDER = '${dt}';
+/** First day the date partitions of the Glue tables cover. */
 export const KPI_PARTITIONS_FROM = '2024-01-01';
+
+/** The Glue table name of an export table: email-kpis → email_kpis. */
+export function glueTableName(table: Pick<ExportTable, 'name'>): string {
+  return table.name.replaceAll('-', '_');
+}
+
+/** The folder Athena reads for one export table, with `${dt}` for the day: kpi/dt=${dt}/<table>/. */
+export function csvLocationTemplate(table: Pick<ExportTable, 'name'>): string {
+  return csvFolder(DT_PLACEHOLDER, table.name);
+}
+
+/** The folder of the daily email-KPI CSV inside the export bucket; `${dt}` is the export day. */
+export const EMAIL_KPI_CSV_LOCATION = csvLocationTemplate({ name: 'email-kpis' });
 
 export interface KpiCatalogProps {
   bucket: s3.IBucket;
@@ -17,14 +30,23 @@ export interface KpiCatalogProps {
   databaseName: string;
 }
 
+const pascalCase = (name: string) =>
+  name
+    .split('-')
+    .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
+    .join('');
+
 /**
- * A Glue database with a table over the daily email-KPI CSV exports, partitioned by `dt` with
- * partition projection (no crawler and no MSCK REPAIR needed), and an Athena workgroup whose query
- * results are encrypted and kept in the same bucket.
+ * A Glue database with one table per KPI CSV export (email_kpis, login_kpis, …), each partitioned by
+ * `dt` with partition projection (no crawler and no MSCK REPAIR needed), and an Athena workgroup whose
+ * query results are encrypted and kept in the same bucket.
  */
 export class KpiCatalog extends Construct {
   readonly databaseName: string;
+  /** the email KPI table, the one most queries start from */
   readonly tableName = 'email_kpis';
+  /** every Glue table, in export order */
+  readonly tableNames: readonly string[];
   readonly workGroupName: string;
 
   constructor(scope: Construct, id: string, props: KpiCatalogProps) {
@@ -35,43 +57,51 @@ export class KpiCatalog extends Construct {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: { name: this.databaseName, description: 'lowtouch KPI exports (CSV in S3)' },
     });
-    const table = new glue.CfnTable(this, 'EmailKpis', {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseName: this.databaseName,
-      tableInput: {
-        name: this.tableName,
-        description: 'Email KPIs per day, campaign, step, variant and locale (one CSV per export day).',
-        tableType: 'EXTERNAL_TABLE',
-        partitionKeys: [{ name: 'dt', type: 'string', comment: 'export day, YYYY-MM-DD' }],
-        parameters: {
-          classification: 'csv',
-          'skip.header.line.count': '1',
-          'projection.enabled': 'true',
-          'projection.dt.type': 'date',
-          'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': `${KPI_PARTITIONS_FROM},NOW`,
-          'projection.dt.interval': '1',
-          'projection.dt.interval.unit': 'DAYS',
-          'storage.location.template': `s3://${bucket}/${EMAIL_KPI_CSV_LOCATION}`,
-        },
-        storageDescriptor: {
-          location: `s3://${bucket}/kpi/`,
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          serdeInfo: {
-            serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
-            // Ids never contain commas, so the plain delimiter is enough; empty cells read as NULL.
-            parameters: { 'field.delim': ',', 'serialization.format': ',', 'serialization.null.format': '' },
+    for (const exportTable of EXPORT_TABLES) {
+      // The email table keeps the construct id it always had, so updating a stack does not replace it.
+      const table = new glue.CfnTable(this, pascalCase(exportTable.name), {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: this.databaseName,
+        tableInput: {
+          name: glueTableName(exportTable),
+          description: `${exportTable.description} (one CSV per export day, ${exportTable.name}/${exportTable.name}.csv).`,
+          tableType: 'EXTERNAL_TABLE',
+          partitionKeys: [{ name: 'dt', type: 'string', comment: 'export day, YYYY-MM-DD' }],
+          parameters: {
+            classification: 'csv',
+            'skip.header.line.count': '1',
+            'projection.enabled': 'true',
+            'projection.dt.type': 'date',
+            'projection.dt.format': 'yyyy-MM-dd',
+            'projection.dt.range': `${KPI_PARTITIONS_FROM},NOW`,
+            'projection.dt.interval': '1',
+            'projection.dt.interval.unit': 'DAYS',
+            'storage.location.template': `s3://${bucket}/${csvLocationTemplate(exportTable)}`,
           },
-          columns: EMAIL_KPI_COLUMNS.map((column) => ({
-            name: column.name,
-            type: column.type,
-            comment: column.description,
-          })),
+          storageDescriptor: {
+            location: `s3://${bucket}/kpi/`,
+            inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+            outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+            serdeInfo: {
+              serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+              // Ids never contain commas, so the plain delimiter is enough; empty cells read as NULL.
+              parameters: {
+                'field.delim': ',',
+                'serialization.format': ',',
+                'serialization.null.format': '',
+              },
+            },
+            columns: exportTable.columns.map((column) => ({
+              name: column.name,
+              type: column.type,
+              comment: column.description,
+            })),
+          },
         },
-      },
-    });
-    table.node.addDependency(database);
+      });
+      table.node.addDependency(database);
+    }
+    this.tableNames = EXPORT_TABLES.map(glueTableName);
 
     this.workGroupName = `${this.databaseName}_workgroup`;
     new athena.CfnWorkGroup(this, 'WorkGroup', {

@@ -2,9 +2,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env-keys.ts';
 import { TABLES, type TableSpec } from '../../functions/adapters/tables.ts';
+import { exportKpis, snapshotKpiSource } from '../../functions/app/export-kpis.ts';
 import { EMAIL_KPI_COLUMNS } from '../../functions/core/kpi-columns.ts';
+import { csvFolder, EXPORT_TABLES } from '../../functions/core/kpi-exports.ts';
 import { FUNCTIONS } from '../../infra/functions.ts';
 import { SES_EVENT_TYPES } from '../../infra/stateful-stack.ts';
+import { generateKpiFixture } from '../unit/kpi/helpers/fixtures.ts';
+import { MemorySink } from '../unit/kpi/helpers/memory-sink.ts';
 import { MAX_SEND_RATE, type Resource, type Synthesized, synthesize } from './synthesized.ts';
 
 // One synth per file (bundling off: tests/infra/cdk-synth.test.ts covers it).
@@ -13,6 +17,9 @@ let stateful: Synthesized['stateful'];
 let stateless: Synthesized['stateless'];
 let logicalId: Synthesized['logicalId'];
 let fnLogicalId: Synthesized['fnLogicalId'];
+
+/** Athena's partition placeholder, as the Glue location template spells it. */
+const DT = ['$', '{dt}'].join('');
 
 beforeAll(async () => {
   ({ built, stateful, stateless, logicalId, fnLogicalId } = await synthesize());
@@ -295,6 +302,40 @@ describe('stateful resources', () => {
         }),
       },
     });
+  });
+
+  it('declares a Glue table per KPI CSV whose folder holds exactly that CSV in every export', async () => {
+    const tables = Object.values(stateful.findResources('AWS::Glue::Table')) as Resource[];
+    expect(tables).toHaveLength(EXPORT_TABLES.length);
+    const sink = new MemorySink();
+    const world = generateKpiFixture({ accounts: 6 });
+    await exportKpis(
+      { to: '2026-11-21', campaigns: world.campaigns },
+      { source: snapshotKpiSource(world), sink, clock: { now: () => Date.parse('2026-11-22T06:00:00Z') } },
+    );
+    const keys = [...sink.objects.keys()];
+    for (const exportTable of EXPORT_TABLES) {
+      const name = exportTable.name.replaceAll('-', '_');
+      const found = tables.find((t) => (t.Properties.TableInput as { Name: string }).Name === name);
+      if (!found) throw new Error(`no Glue table ${name}`);
+      const input = found.Properties.TableInput as {
+        Parameters: Record<string, unknown>;
+        StorageDescriptor: { Columns: unknown[] };
+      };
+      expect(input.StorageDescriptor.Columns).toEqual(
+        exportTable.columns.map((c) => ({ Name: c.name, Type: c.type, Comment: c.description })),
+      );
+      // s3://<bucket>/kpi/dt=${dt}/<table>/ as an Fn::Join of the bucket reference and the folder.
+      const template = input.Parameters['storage.location.template'] as { 'Fn::Join': [string, unknown[]] };
+      const parts = template['Fn::Join'][1];
+      const folder = parts.at(-1);
+      expect(parts[0]).toBe('s3://');
+      expect(folder).toBe(`/kpi/dt=${DT}/${exportTable.name}/`);
+      const dayFolder = csvFolder('2026-11-21', exportTable.name);
+      expect(keys.filter((key) => key.startsWith(dayFolder))).toEqual([
+        `${dayFolder}${exportTable.name}.csv`,
+      ]);
+    }
   });
 });
 

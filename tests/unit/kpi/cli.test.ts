@@ -38,7 +38,7 @@ describe('lowtouch kpi', () => {
       sink,
     );
     expect(recipients.keys).toEqual([
-      'kpi/dt=2026-11-21/recipients-feature-release.csv',
+      'kpi/dt=2026-11-21/recipients-feature-release/recipients-feature-release.csv',
       'kpi/dt=2026-11-21/recipients-feature-release.json',
     ]);
   });
@@ -91,7 +91,10 @@ describe('lowtouch kpi', () => {
         from: 'user',
       },
     );
-    const csv = await readFile(join(dir, 'kpi', 'dt=2026-11-21', 'recipients-onboarding.csv'), 'utf8');
+    const csv = await readFile(
+      join(dir, 'kpi', 'dt=2026-11-21', 'recipients-onboarding', 'recipients-onboarding.csv'),
+      'utf8',
+    );
     expect(csv.startsWith('contact_id,account_id,campaign_id,is_holdout')).toBe(true);
   });
 });

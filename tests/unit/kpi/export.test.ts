@@ -8,7 +8,7 @@ import {
   snapshotKpiSource,
 } from '../../../functions/app/export-kpis.ts';
 import { RECIPIENT_COLUMNS } from '../../../functions/core/kpi-columns.ts';
-import { EXPORT_TABLES, REPORT_FILE } from '../../../functions/core/kpi-exports.ts';
+import { csvKey, EXPORT_TABLES, jsonKey, REPORT_FILE } from '../../../functions/core/kpi-exports.ts';
 import { rowSchemaOf } from '../../../functions/core/kpi-format.ts';
 import { parseCsv } from './helpers/csv.ts';
 import { generateKpiFixture } from './helpers/fixtures.ts';
@@ -26,10 +26,10 @@ const result = await exportKpis(
 const prefix = 'kpi/dt=2026-11-21/';
 
 describe('KPI export', () => {
-  it('writes every table as CSV and JSON plus the report under kpi/dt=<last day>/', () => {
+  it('writes every table as CSV (a folder each) and JSON plus the report under kpi/dt=<last day>/', () => {
     expect(result.range).toEqual({ from: '2026-10-23', to: '2026-11-21' });
     const expected = [
-      ...EXPORT_TABLES.flatMap((t) => [`${prefix}${t.name}.csv`, `${prefix}${t.name}.json`]),
+      ...EXPORT_TABLES.flatMap((t) => [`${prefix}${t.name}/${t.name}.csv`, `${prefix}${t.name}.json`]),
       `${prefix}${REPORT_FILE}`,
     ];
     expect([...sink.objects.keys()]).toEqual(expected);
@@ -37,16 +37,16 @@ describe('KPI export', () => {
     expect(EXPORT_TABLES.map((t) => t.name)).toEqual(
       expect.arrayContaining(['email-kpis', 'login-kpis', 'cs-kpis', 'health-by-tier']),
     );
-    expect(sink.objects.get(`${prefix}email-kpis.csv`)?.contentType).toMatch(/^text\/csv/);
+    expect(sink.objects.get(`${prefix}email-kpis/email-kpis.csv`)?.contentType).toMatch(/^text\/csv/);
     expect(sink.objects.get(`${prefix}report.html`)?.contentType).toMatch(/^text\/html/);
   });
 
   it('matches each CSV to its declared columns and its JSON twin, row by row', () => {
     for (const table of EXPORT_TABLES) {
-      const records = parseCsv(sink.body(`${prefix}${table.name}.csv`));
+      const records = parseCsv(sink.body(csvKey('2026-11-21', table.name)));
       const [header, ...lines] = records;
       expect(header).toEqual(table.columns.map((c) => c.name));
-      const doc = JSON.parse(sink.body(`${prefix}${table.name}.json`));
+      const doc = JSON.parse(sink.body(jsonKey('2026-11-21', table.name)));
       expect(doc).toMatchObject({ name: table.name, from: '2026-10-23', to: '2026-11-21' });
       expect(doc.rows).toHaveLength(lines.length);
       const schema = rowSchemaOf(table.columns);
@@ -97,6 +97,19 @@ describe('KPI export', () => {
     }
   });
 
+  it('gives each CSV a folder that holds nothing else, so an Athena table over the folder reads one table', () => {
+    const keys = [...sink.objects.keys()];
+    for (const table of EXPORT_TABLES) {
+      const folder = `${prefix}${table.name}/`;
+      expect(keys.filter((key) => key.startsWith(folder))).toEqual([`${folder}${table.name}.csv`]);
+    }
+    // Nothing but folders of CSVs, the JSON documents and the report sits directly in the partition.
+    for (const key of keys) {
+      const rest = key.slice(prefix.length);
+      expect(rest, key).toMatch(/^(?:[a-z-]+\/[a-z-]+\.csv|[a-z-]+\.json|report\.html)$/);
+    }
+  });
+
   it('writes only the requested formats', async () => {
     const only = new MemorySink();
     await exportKpis({ formats: ['csv'] }, { source: snapshotKpiSource(world), sink: only, clock });
@@ -117,10 +130,10 @@ describe('KPI export', () => {
       { source: snapshotKpiSource(world), sink: out, clock },
     );
     expect(recipients.keys).toEqual([
-      `${prefix}recipients-onboarding.csv`,
+      `${prefix}recipients-onboarding/recipients-onboarding.csv`,
       `${prefix}recipients-onboarding.json`,
     ]);
-    const [header, ...lines] = parseCsv(out.body(`${prefix}recipients-onboarding.csv`));
+    const [header, ...lines] = parseCsv(out.body(`${prefix}recipients-onboarding/recipients-onboarding.csv`));
     expect(header).toEqual(RECIPIENT_COLUMNS.map((c) => c.name));
     expect(lines).toHaveLength(recipients.rows);
     const doc = JSON.parse(out.body(`${prefix}recipients-onboarding.json`));

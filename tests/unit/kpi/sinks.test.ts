@@ -17,8 +17,8 @@ describe('directory export sink', () => {
     const root = await mkdtemp(join(tmpdir(), 'lowtouch-kpi-'));
     dirs.push(root);
     const sink = new DirectoryExportSink(root);
-    await sink.put('kpi/dt=2026-11-21/email-kpis.csv', 'a,b\r\n', 'text/csv');
-    expect(await readFile(join(root, 'kpi/dt=2026-11-21/email-kpis.csv'), 'utf8')).toBe('a,b\r\n');
+    await sink.put('kpi/dt=2026-11-21/email-kpis/email-kpis.csv', 'a,b\r\n', 'text/csv');
+    expect(await readFile(join(root, 'kpi/dt=2026-11-21/email-kpis/email-kpis.csv'), 'utf8')).toBe('a,b\r\n');
     await expect(sink.put('../outside.csv', 'x', 'text/csv')).rejects.toThrow(ExportKeyError);
     await expect(sink.put('/etc/passwd', 'x', 'text/plain')).rejects.toThrow(/outside/);
     await expect(sink.put('kpi/../../x', 'x', 'text/plain')).rejects.toThrow(ExportKeyError);
