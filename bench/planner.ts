@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomStream } from '../cli/demo/random.ts';
 import type { Account, Contact } from '../functions/core/domain.ts';
 import { loadProgram } from '../functions/core/load-program.ts';
 import { emptyPlanState, type PlanState } from '../functions/core/plan-state.ts';
@@ -9,7 +10,7 @@ import { type BenchResult, bestOf } from './bench-result.ts';
 import { EXTRA_CAMPAIGNS } from './planner-campaigns.ts';
 
 const DAY = 86_400_000;
-const NOW = Date.parse('2026-12-01T01:00:00Z');
+export const NOW = Date.parse('2026-12-01T01:00:00Z');
 const FEATURES = [
   'projects',
   'tasks',
@@ -20,21 +21,12 @@ const FEATURES = [
   'guest-access',
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function population(n: number): { accounts: Account[]; contacts: Contact[] } {
-  const r = rng(7);
+/** A synthetic customer base: `perAccount` contacts per account, usage spread over the last 40 days. */
+export function population(n: number, perAccount = 20): { accounts: Account[]; contacts: Contact[] } {
+  const random = randomStream(7, 'bench-population');
+  const r = random.next;
   const iso = (ms: number) => new Date(ms).toISOString();
-  const accounts: Account[] = Array.from({ length: Math.max(1, Math.floor(n / 20)) }, (_, i) => ({
+  const accounts: Account[] = Array.from({ length: Math.max(1, Math.floor(n / perAccount)) }, (_, i) => ({
     id: `a${i}`,
     name: `Account ${i}`,
     plan: 'business',
@@ -80,7 +72,8 @@ function population(n: number): { accounts: Account[]; contacts: Contact[] } {
   return { accounts, contacts };
 }
 
-function benchProgram() {
+/** The shipped campaigns plus seven more: ten active campaigns. */
+export function benchProgram() {
   const dir = join(import.meta.dirname, '../campaigns');
   const files = readdirSync(dir)
     .filter((n) => n.endsWith('.yaml'))
@@ -124,6 +117,26 @@ function handWritten(c: Contact, a: Account, now: number): number {
   return matches;
 }
 
+/**
+ * Three hourly ticks enroll people, send first steps and close finished enrollments; what follows is the
+ * steady state a tick normally meets.
+ */
+export function steadyStates(
+  program: ReturnType<typeof benchProgram>,
+  contacts: readonly Contact[],
+  accountOf: (c: Contact) => PreparedAccount,
+): PlanState[] {
+  return contacts.map((contact) => {
+    let state = emptyPlanState();
+    for (let hour = 0; hour < 3; hour++) {
+      const now = NOW + hour * 3_600_000;
+      const decisions = planContact(program, { contact, account: accountOf(contact), state, now });
+      state = applyDecisions(program, state, decisions, now);
+    }
+    return state;
+  });
+}
+
 /** planner-vs-handwritten: contacts/s of the compiled planner over ten campaigns against hand-written rules. */
 export async function benchPlanner(contactsCount = 100_000): Promise<BenchResult[]> {
   const program = benchProgram();
@@ -136,17 +149,7 @@ export async function benchPlanner(contactsCount = 100_000): Promise<BenchResult
     if (!found) throw new Error(`no account ${c.accountId}`);
     return found;
   };
-  // Three hourly ticks enroll people, send first steps and close finished enrollments; the measured tick is
-  // the steady state an hour after them.
-  const states: PlanState[] = contacts.map((contact) => {
-    let state = emptyPlanState();
-    for (let hour = 0; hour < 3; hour++) {
-      const now = NOW + hour * 3_600_000;
-      const decisions = planContact(program, { contact, account: accountOf(contact), state, now });
-      state = applyDecisions(program, state, decisions, now);
-    }
-    return state;
-  });
+  const states = steadyStates(program, contacts, accountOf);
   const later = NOW + 3 * 3_600_000;
   let sink = 0;
   const plannerMs = bestOf(5, () => {
