@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerDryRun } from './commands/dry-run.ts';
+import { registerEvents } from './commands/events.ts';
+import { registerImport } from './commands/import.ts';
 import { registerKpi } from './commands/kpi.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerDryRun(program);
   registerPreview(program);
   registerKpi(program);
+  registerImport(program);
+  registerEvents(program);
   return program;
 }
 

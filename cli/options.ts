@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** A commander parser for whole numbers within bounds, with an error that says what was expected. */
 export function intOption(name: string, min: number, max: number) {
@@ -31,4 +31,37 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const line = (row: string[]) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** Where a CS ops command connects, as `addConnectionOptions` parses it. */
+export interface ConnectionFlags {
+  aws: boolean;
+  db: string;
+  stackPrefix: string;
+  region?: string;
+}
+
+/** Adds the shared data-plane flags: --aws, --db <dir>, --stack-prefix <p>, --region <r>. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--aws', 'use the deployed stacks on AWS (default credential chain) instead of local data')
+    .option('--db <dir>', 'local data directory (what `lowtouch demo` leaves behind)', '.lowtouch/db')
+    .option(
+      '--stack-prefix <prefix>',
+      'name prefix of the deployed stacks (<prefix>-Stateful, <prefix>-Stateless)',
+      'Lowtouch',
+    )
+    .option('--region <region>', 'AWS region of the stacks (default: from the AWS configuration)');
+}
+
+/** Reads the shared data-plane flags out of commander's option object. */
+export function connectionFlagsOf(raw: Record<string, unknown>): ConnectionFlags {
+  const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : undefined);
+  const region = text('region');
+  return {
+    aws: raw.aws === true,
+    db: text('db') ?? '.lowtouch/db',
+    stackPrefix: text('stackPrefix') ?? 'Lowtouch',
+    ...(region ? { region } : {}),
+  };
 }
