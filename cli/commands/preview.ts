@@ -3,10 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
-import type { CompiledCampaign, Program } from '../../functions/core/program.ts';
+import { formatFromAddress } from '../../functions/core/mailbox.ts';
+import type { CompiledCampaign, CompiledStep, Program } from '../../functions/core/program.ts';
 import type { TemplateCatalog } from '../../functions/core/template-catalog.ts';
 import { buildRenderContext, type LocalizableFeature } from '../../functions/core/template-context.ts';
-import { formatFromAddress, renderCsmDigest, renderEmail } from '../../functions/core/template-render.ts';
+import { renderCsmDigest, renderEmail } from '../../functions/core/template-render.ts';
 import type { Brand, RenderedEmail } from '../../functions/core/template-types.ts';
 import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/unsubscribe-token.ts';
 import {
@@ -70,7 +71,8 @@ const KIND_BY_FOLDER: Record<string, string> = {
   'feature-release': 'release',
   renewal: 'renewal',
 };
-const DEFAULT_PERSONA: Record<string, PersonaName> = {
+/** The sample persona a campaign kind renders for when none is named. */
+export const DEFAULT_PERSONA: Record<string, PersonaName> = {
   onboarding: 'new',
   release: 'steady',
   renewal: 'steady',
@@ -84,6 +86,16 @@ export class PreviewError extends Error {
   }
 }
 
+/**
+ * The moment a step naturally goes out for the sample personas: its renewal offset from the sample
+ * renewal date, its broadcast time, or `fallback` for steps timed from enrollment.
+ */
+export function sampleMomentOf(step: CompiledStep, fallback: number): number {
+  if (step.timing.kind === 'at') return Date.parse(SAMPLE_RENEWAL_AT) + step.timing.offsetMs;
+  if (step.timing.kind === 'sendAt') return step.timing.at;
+  return fallback;
+}
+
 function stepJobs(campaign: CompiledCampaign, stepId: string, opts: PreviewOptions, at: number): Job[] {
   const step = campaign.steps.find((s) => s.id === stepId);
   if (!step) {
@@ -92,14 +104,7 @@ function stepJobs(campaign: CompiledCampaign, stepId: string, opts: PreviewOptio
     );
   }
   if (step.channel === 'csm-alert') return [];
-  const now =
-    opts.at !== undefined
-      ? at
-      : step.timing.kind === 'at'
-        ? Date.parse(SAMPLE_RENEWAL_AT) + step.timing.offsetMs
-        : step.timing.kind === 'sendAt'
-          ? step.timing.at
-          : at;
+  const now = opts.at !== undefined ? at : sampleMomentOf(step, at);
   const persona = opts.persona ?? DEFAULT_PERSONA[campaign.kind] ?? 'steady';
   const base = {
     campaign: { id: campaign.id, name: campaign.name, kind: campaign.kind, topic: campaign.topic },

@@ -1,6 +1,7 @@
 import { type SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { type EmailSender, type OutgoingEmail, RetryableSendError, type SendResult } from '../app/ports.ts';
 import { encodeTagValue, TAG } from '../core/email-tags.ts';
+import { formatFromAddress } from '../core/mailbox.ts';
 
 /** Sender settings that come from the stack. */
 export interface SesSenderConfig {
@@ -31,18 +32,10 @@ const TRANSIENT = new Set([
   'SendingPausedException',
 ]);
 
-/** Builds an RFC 5322 mailbox with a UTF-8 display name (RFC 2047 encoded word when not plain ASCII). */
-export function formatMailbox(address: string, name: string | undefined): string {
-  if (!name) return address;
-  const plain = /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name);
-  const display = plain ? `"${name}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
-  return `${display} <${address}>`;
-}
-
 /** The SendEmail request for one email: configuration set, EmailTags, Simple content with Headers. */
 export function buildSendEmailInput(email: OutgoingEmail, config: SesSenderConfig): SendEmailCommandInput {
   return {
-    FromEmailAddress: formatMailbox(config.fromAddress, email.fromName ?? config.fromName),
+    FromEmailAddress: formatFromAddress(email.fromName ?? config.fromName, config.fromAddress),
     ...(config.identityArn ? { FromEmailAddressIdentityArn: config.identityArn } : {}),
     Destination: { ToAddresses: [email.to] },
     ...(config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {}),

@@ -252,25 +252,3 @@ function isSafeUnsubscribeUrl(value: string): boolean {
     return false;
   }
 }
-
-/**
- * Formats a From address for SES: an ASCII display name is quoted, a non-ASCII one (e.g. Japanese) becomes
- * RFC 2047 UTF-8 encoded words of at most 75 characters each.
- */
-export function formatFromAddress(displayName: string | undefined, address: string): string {
-  const name = oneLine(displayName ?? '');
-  if (name === '') return address;
-  if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/[\\"]/g, (ch) => `\\${ch}`)}" <${address}>`;
-  const words: string[] = [];
-  let chunk = '';
-  for (const ch of name) {
-    // 45 bytes of UTF-8 → 60 base64 characters; with "=?UTF-8?B?" and "?=" that is 72 ≤ 75.
-    if (Buffer.byteLength(chunk + ch, 'utf8') > 45) {
-      words.push(chunk);
-      chunk = '';
-    }
-    chunk += ch;
-  }
-  if (chunk) words.push(chunk);
-  return `${words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join(' ')} <${address}>`;
-}

@@ -3,9 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import './mock-matchers.ts';
-import { formatMailbox, SesEmailSender } from '../../../functions/adapters/ses-sender.ts';
+import { SesEmailSender } from '../../../functions/adapters/ses-sender.ts';
 import { RetryableSendError } from '../../../functions/app/ports.ts';
 import { decodeTagValue, encodeTagValue } from '../../../functions/core/email-tags.ts';
+import { formatFromAddress } from '../../../functions/core/mailbox.ts';
 
 const ses = mockClient(SESv2Client);
 const email = {
@@ -93,9 +94,41 @@ describe('SesEmailSender', () => {
     await expect(sender().send(email)).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
-  it('encodes non-ASCII display names as an RFC 2047 word', () => {
-    expect(formatMailbox('cs@t.example', 'つみき')).toBe(
-      `=?UTF-8?B?${Buffer.from('つみき').toString('base64')}?= <cs@t.example>`,
+  it('splits a long Japanese sender name into RFC 2047 encoded words of at most 75 characters', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const name = 'Tsumiki カスタマーサクセス 佐藤';
+    // The name is 42 bytes of UTF-8 (one 68-character word); with the suffix it is 73 bytes, which as one
+    // word would be 112 characters, so it must be split.
+    const long = `${name} オンボーディング担当`;
+    for (const fromName of [name, long]) {
+      ses.resetHistory();
+      await sender().send({ ...email, fromName });
+      const from = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.FromEmailAddress ?? '';
+      expect(from.endsWith(' <cs@tsumiki.example>')).toBe(true);
+      const words = from.slice(0, -' <cs@tsumiki.example>'.length).split(' ');
+      for (const word of words) {
+        expect(word.length).toBeLessThanOrEqual(75);
+        expect(word).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+      }
+      const decoded = words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('');
+      expect(decoded).toBe(fromName);
+    }
+    const longWords = formatFromAddress(long, 'cs@tsumiki.example').split(' ');
+    expect(longWords.length).toBeGreaterThan(2);
+  });
+
+  it('keeps any display name to encoded words of at most 75 characters that decode back to it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }), (raw) => {
+        const name = raw.replace(/\s+/g, ' ').trim();
+        fc.pre(name !== '' && !/^[\x20-\x7e]*$/.test(name));
+        const from = formatFromAddress(raw, 'cs@t.example');
+        expect(from).not.toMatch(/[\r\n]/);
+        const words = from.slice(0, -' <cs@t.example>'.length).split(' ');
+        for (const word of words) expect(word.length).toBeLessThanOrEqual(75);
+        const decoded = words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('');
+        expect(decoded).toBe(name);
+      }),
     );
   });
 });

@@ -1,11 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFromAddress } from '../../../functions/core/mailbox.ts';
 import { compileTemplateSource } from '../../../functions/core/template-compile.ts';
-import {
-  formatFromAddress,
-  renderCsmDigest,
-  renderEmail,
-  tryRenderEmail,
-} from '../../../functions/core/template-render.ts';
+import { renderCsmDigest, renderEmail, tryRenderEmail } from '../../../functions/core/template-render.ts';
 import { type CompiledTemplate, RenderError } from '../../../functions/core/template-types.ts';
 import { context, NOW, SOURCES, templateFile, textBody, UTM } from './helpers.ts';
 
