@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageStore } from '../app/ports.ts';
 import type { DailyUsage } from '../core/domain.ts';
 import { type UsageEvent, utcDay } from '../core/usage-events.ts';
@@ -109,22 +109,19 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   /**
-   * Writes whole daily rows (imports and seeding), 25 per request, retrying what DynamoDB leaves
-   * unprocessed. A row replaces that contact's day, so writing it again is harmless.
+   * Writes whole daily rows (imports and seeding), a few at a time. A row replaces that contact's day, so
+   * writing it again is harmless. Single PutItem calls keep the functions' IAM actions unchanged.
    */
-  async putDays(rows: readonly DailyUsage[], expiresAt: number): Promise<void> {
-    for (let i = 0; i < rows.length; i += 25) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] =
-        rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: dailyItem(row, expiresAt) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`usage rows stayed unprocessed after ${attempt} attempts`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const result = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
-        );
-        requests = result.UnprocessedItems?.[this.table] ?? [];
+  async putDays(rows: readonly DailyUsage[], expiresAt: number, concurrency = 8): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++];
+        if (row)
+          await this.db.send(new PutCommand({ TableName: this.table, Item: dailyItem(row, expiresAt) }));
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   }
 
   async listDays(contactId: string, fromDate: string): Promise<DailyUsage[]> {
