@@ -6,6 +6,7 @@ import { registerEvents } from './commands/events.ts';
 import { registerImport } from './commands/import.ts';
 import { registerKpi } from './commands/kpi.ts';
 import { registerPreview } from './commands/preview.ts';
+import { registerSendTest } from './commands/send-test.ts';
 import { registerValidate } from './commands/validate.ts';
 
 /** Builds the `lowtouch` command line; each command lives in cli/commands/<name>.ts. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerKpi(program);
   registerImport(program);
   registerEvents(program);
+  registerSendTest(program);
   return program;
 }
 
