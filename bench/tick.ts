@@ -1,10 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, localTableNames } from '../functions/adapters/dynamo-client.ts';
 import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import { startLocalEmulators } from '../functions/adapters/local-emulators.ts';
-import { createLocalTables } from '../functions/adapters/local-tables.ts';
+import { openLocalTables } from '../functions/adapters/local-tables.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { planShardDeps, type Wiring } from '../functions/adapters/runtime-wiring.ts';
 import { planShard } from '../functions/app/plan-shard.ts';
@@ -75,13 +73,7 @@ async function rawScan(db: DynamoDBDocumentClient, table: string): Promise<{ ite
 export async function benchTick(count = 100_000): Promise<BenchResult[]> {
   const emulators = await startLocalEmulators();
   try {
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const tables = localTableNames('bench-');
-    await createLocalTables(
-      new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: 'us-east-1', credentials }),
-      tables,
-    );
-    const db = createDocumentClient({ endpoint: emulators.dynamoEndpoint });
+    const { db, tables } = await openLocalTables(emulators.dynamoEndpoint, 'bench-');
     const program = benchProgram();
     const { accounts, contacts } = population(count, 40);
     const prepared = prepareAccounts(program, accounts, NOW);

@@ -4,20 +4,15 @@ import {
   DescribeStacksCommand,
   type DescribeStacksCommandOutput,
 } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import {
-  createDocumentClient,
-  localTableNames,
-  tableNamesFromEnv,
-} from '../functions/adapters/dynamo-client.ts';
+import { createDocumentClient, tableNamesFromEnv } from '../functions/adapters/dynamo-client.ts';
 import { DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
 import { ENV } from '../functions/adapters/env-keys.ts';
 import { EventBridgePublisher, InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import { startLocalEmulators } from '../functions/adapters/local-emulators.ts';
-import { createLocalTables } from '../functions/adapters/local-tables.ts';
+import { openLocalTables } from '../functions/adapters/local-tables.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { repositories, type Wiring } from '../functions/adapters/runtime-wiring.ts';
 import type { SendMessage } from '../functions/app/send-step.ts';
@@ -102,13 +97,7 @@ export async function connect(options: ConnectOptions) {
       `no local data at ${options.db}: run \`npm start\` (or \`lowtouch demo --no-serve\`) or \`lowtouch import\` first, pass --db <dir>, or use --aws`,
     );
   const emulators = await startLocalEmulators({ dynamoPath: options.db });
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const tables = localTableNames('lowtouch-');
-  await createLocalTables(
-    new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: 'us-east-1', credentials }),
-    tables,
-  );
-  const db = createDocumentClient({ endpoint: emulators.dynamoEndpoint });
+  const { db, tables } = await openLocalTables(emulators.dynamoEndpoint);
   const wiring: Wiring = {
     db,
     tables,
@@ -123,7 +112,11 @@ export async function connect(options: ConnectOptions) {
     repos: repositories(wiring),
     kpiSource: new DynamoKpiSource(db, tables),
     env: {},
-    ses: new SESv2Client({ endpoint: emulators.sesEndpoint, region: 'us-east-1', credentials }),
+    ses: new SESv2Client({
+      endpoint: emulators.sesEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
     sesEndpoint: emulators.sesEndpoint,
     stop: async () => {
       db.destroy();

@@ -1,6 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, localTableNames } from '../functions/adapters/dynamo-client.ts';
 import { DynamoCtaStore, DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
 import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
@@ -9,7 +7,7 @@ import {
   type LocalEmulators,
   startLocalEmulators,
 } from '../functions/adapters/local-emulators.ts';
-import { createLocalTables } from '../functions/adapters/local-tables.ts';
+import { openLocalTables } from '../functions/adapters/local-tables.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
 import {
@@ -126,12 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   // The SES emulator keeps its mail in module memory: a second run in the same process starts empty too.
   await clearSesStore(emulators.sesEndpoint);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const tables = localTableNames('lowtouch-');
-  await createLocalTables(
-    new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: 'us-east-1', credentials }),
-    tables,
-  );
-  const db = createDocumentClient({ endpoint: emulators.dynamoEndpoint });
+  const { db, tables } = await openLocalTables(emulators.dynamoEndpoint);
   const clock = virtualClock(options.start);
   const waitUntil = async (at: number) => clock.advanceTo(at);
 
@@ -274,6 +267,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
         {
           accounts: repos.accounts,
           inputs: kpiSource,
+          rollups: ingest,
           model: healthModelOf(program),
           ctas: new DynamoCtaStore(db, tables.state),
           events: publisher,

@@ -2,11 +2,12 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   type KeySchemaElement,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableNames } from './dynamo-client.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, localTableNames, type TableNames } from './dynamo-client.ts';
 import { type KeySpec, TABLES, type TableId, type TableSpec } from './tables.ts';
 
 function keySchema(partitionKey: KeySpec, sortKey: KeySpec | undefined): KeySchemaElement[] {
@@ -68,4 +69,20 @@ export async function createLocalTables(client: DynamoDBClient, names: TableName
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+}
+
+/** Creates the tables (named `<prefix><id>`) on a local endpoint and returns a document client for them. */
+export async function openLocalTables(
+  endpoint: string,
+  prefix = 'lowtouch-',
+): Promise<{ db: DynamoDBDocumentClient; tables: TableNames }> {
+  const tables = localTableNames(prefix);
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createLocalTables(admin, tables);
+  admin.destroy();
+  return { db: createDocumentClient({ endpoint }), tables };
 }
