@@ -121,11 +121,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'NightlyHealth',
     file: 'nightly-health.ts',
-    description: 'nightly: health scores, tiers and CTAs for CSMs',
+    description: 'nightly: usage rollups rolled forward, health scores, tiers and CTAs for CSMs',
     memorySize: 1024,
     timeoutSeconds: 900,
     trigger: { kind: 'schedule', schedule: 'nightly' },
-    tables: { accounts: 'readWrite', contacts: 'read', usage: 'read', state: 'readWrite' },
+    // contacts: readWrite because the job writes refreshed usage rollups back.
+    tables: { accounts: 'readWrite', contacts: 'readWrite', usage: 'read', state: 'readWrite' },
     putsEvents: true,
     sendsEmail: true,
   },

@@ -70,12 +70,17 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
 
 /**
  * Recomputes a contact's 7/30-day rollup from its daily rows with a version-conditional write,
- * retrying on a concurrent writer. Also useful nightly, so windows roll forward without new events.
+ * retrying on a concurrent writer. The nightly job uses it too (refresh-usage.ts), so windows roll
+ * forward without new events.
  */
 export async function refreshUsageRollup(
   contactId: string,
   event: UsageEvent | undefined,
-  deps: Pick<IngestDeps, 'clock' | 'usage' | 'contacts'>,
+  deps: {
+    clock: Clock;
+    usage: Pick<UsageStore, 'listDays'>;
+    contacts: Pick<ContactRepository, 'get' | 'saveUsage'>;
+  },
 ): Promise<boolean> {
   for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
     const stored = await deps.contacts.get(contactId);

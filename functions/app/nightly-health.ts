@@ -6,6 +6,7 @@ import type { Program } from '../core/program.ts';
 import { assignTier } from '../core/tiers.ts';
 import { type CtaStore, type DigestSender, raiseCtas, sendCtaDigests } from './ctas.ts';
 import type { AccountRepository, BusEvent, Clock, EventPublisher, Log } from './ports.ts';
+import { type RefreshRollupsDeps, type RefreshRollupsResult, refreshUsageRollups } from './refresh-usage.ts';
 import { EVENT_SOURCE } from './send-step.ts';
 
 /** Detail type of the event published when an account's health color changes. */
@@ -50,6 +51,11 @@ export interface NightlyHealthDeps {
   digest: DigestSender;
   clock: Clock;
   log?: Log;
+  /**
+   * Where usage rollups are refreshed before scoring (contacts and daily rows). When given, the refreshed
+   * contacts are scored and `inputs.listContacts` is not called.
+   */
+  rollups?: Omit<RefreshRollupsDeps, 'clock' | 'log'>;
 }
 
 /** What one nightly run did. */
@@ -64,6 +70,8 @@ export interface NightlyHealthResult {
   ctasUnpublished: number;
   digestsSent: number;
   digestsFailed: number;
+  /** the usage-rollup refresh, when the job ran one */
+  rollups?: RefreshRollupsResult['stats'];
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -77,9 +85,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * The nightly job: scores every non-churned account, recomputes its tier, raises CTAs, publishes
- * health and tier transitions, saves the account and sends each CSM a digest of the new CTAs.
- * Events and CTAs go out before the account is saved, so a retried run still sees the old color.
+ * The nightly job: refreshes stale usage rollups (when `deps.rollups` is given), then scores every
+ * non-churned account, recomputes its tier, raises CTAs, publishes health and tier transitions, saves
+ * the account and sends each CSM a digest of the new CTAs. Events and CTAs go out before the account
+ * is saved, so a retried run still sees the old color.
  */
 export async function runNightlyHealth(
   input: { ctaConfig?: Partial<CtaConfig> },
@@ -89,9 +98,12 @@ export async function runNightlyHealth(
   const now = deps.clock.now();
   const at = new Date(now).toISOString();
   const day = at.slice(0, 10);
+  const refresh = deps.rollups
+    ? refreshUsageRollups({ ...deps.rollups, clock: deps.clock, ...(deps.log ? { log: deps.log } : {}) })
+    : undefined;
   const [accounts, contacts, usage, nps] = await Promise.all([
     deps.accounts.listAll(),
-    deps.inputs.listContacts(),
+    refresh ? refresh.then((r) => r.contacts) : deps.inputs.listContacts(),
     deps.inputs.listDailyUsage(addDays(day, -60), addDays(day, -1)),
     deps.inputs.listNpsResponses(),
   ]);
@@ -109,6 +121,7 @@ export async function runNightlyHealth(
     ctasUnpublished: 0,
     digestsSent: 0,
     digestsFailed: 0,
+    ...(refresh ? { rollups: (await refresh).stats } : {}),
   };
   const raised: Cta[] = [];
   const updated: Account[] = [];

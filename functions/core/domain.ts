@@ -72,6 +72,8 @@ export const UsageRollup = z.strictObject({
   features: z.record(z.string(), FeatureUse).default({}),
   /** milestone name → when it was reached */
   milestones: z.record(z.string(), IsoDateTime).default({}),
+  /** UTC day the 7/30-day windows were last computed for; the nightly refresh skips rollups of today */
+  refreshedOn: IsoDate.optional(),
 });
 export type UsageRollup = z.infer<typeof UsageRollup>;
 

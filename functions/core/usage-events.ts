@@ -107,6 +107,7 @@ export function rollupUsage(
     features,
     milestones,
     ...(lastLoginAt === undefined ? {} : { lastLoginAt }),
+    refreshedOn: new Date(today).toISOString().slice(0, 10),
   };
 }
 

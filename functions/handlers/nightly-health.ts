@@ -12,7 +12,7 @@ import { lambdaWiring } from './lambda-wiring.ts';
 
 const logger = createLogger('nightly-health');
 
-/** Nightly: health scores, tiers, CTAs and the CSM digests. */
+/** Nightly: usage rollups rolled forward, then health scores, tiers, CTAs and the CSM digests. */
 export const handler = middy(async () => {
   const wiring = lambdaWiring(logger);
   const { program, catalog } = await runtimeProgram();
@@ -22,10 +22,13 @@ export const handler = middy(async () => {
     ...(process.env[ENV.configurationSet] ? { configurationSet: process.env[ENV.configurationSet] } : {}),
     ...(process.env[ENV.identityArn] ? { identityArn: process.env[ENV.identityArn] } : {}),
   });
+  const repos = repositories(wiring);
   const result = await runNightlyHealth(
     {},
     {
-      accounts: repositories(wiring).accounts,
+      accounts: repos.accounts,
+      // Usage windows roll forward for contacts without new events before health is scored.
+      rollups: { contacts: repos.contacts, usage: repos.usage },
       inputs: new DynamoKpiSource(wiring.db, wiring.tables),
       model: healthModelOf(program),
       ctas: new DynamoCtaStore(wiring.db, wiring.tables.state),
