@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts';
 import { exportKpis, snapshotKpiSource } from '../../functions/app/export-kpis.ts';
 import { generateKpiFixture } from '../unit/kpi/helpers/fixtures.ts';
+import { launchChromium } from './chromium.ts';
 
 const OUT = resolve('out');
 const EXPORT_DIR = join(OUT, 'kpi-report-e2e');
-const CHROMIUM = '/usr/bin/chromium';
 const EXPECTED_CHARTS = [
   'email-rates-feature-release',
   'email-rates-onboarding',
@@ -27,11 +26,6 @@ describe('KPI report in headless Chromium', () => {
   let reportUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing; install it with: apt-get update && apt-get install -y chromium`,
-      );
-    }
     await rm(EXPORT_DIR, { recursive: true, force: true });
     await mkdir(OUT, { recursive: true });
     const result = await exportKpis(
@@ -44,18 +38,7 @@ describe('KPI report in headless Chromium', () => {
     );
     expect(result.keys).toEqual(['kpi/dt=2026-11-21/report.html']);
     reportUrl = pathToFileURL(join(EXPORT_DIR, 'kpi/dt=2026-11-21/report.html')).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

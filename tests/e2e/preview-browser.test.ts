@@ -1,9 +1,10 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PreviewWritten, runPreview } from '../../cli/commands/preview.ts';
+import { launchChromium } from './chromium.ts';
 
 const OUT = resolve('out/preview-e2e');
 const SHOTS = resolve('out/screenshots');
@@ -20,18 +21,7 @@ beforeAll(async () => {
     templatesDir: 'templates',
     fromAddress: 'hello@tsumiki.example',
   }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
