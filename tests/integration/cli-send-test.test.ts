@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSendTest, type SendTestOptions } from '../../cli/commands/send-test.ts';
+import { runSendTest } from '../../cli/commands/send-test.ts';
 import { connect } from '../../cli/connect.ts';
+import type { SendTestOptions } from '../../cli/import/send-test-inputs.ts';
 import type { StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { Account, Contact } from '../../functions/core/domain.ts';
 
