@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBreaker } from './commands/breaker.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDryRun } from './commands/dry-run.ts';
 import { registerEvents } from './commands/events.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerEvents(program);
   registerSendTest(program);
+  registerBreaker(program);
   return program;
 }
 

@@ -195,6 +195,15 @@ export class StatelessStack extends Stack {
       value: config.unsubscribeBaseUrl ?? functionUrl.url,
       description: ENV.unsubscribeBaseUrl,
     });
+    // The breaker's thresholds, so `lowtouch breaker status --aws` judges the window as the sender does.
+    new CfnOutput(this, 'BreakerBounceRate', {
+      value: String(config.breakerBounceRate),
+      description: ENV.breakerBounceRate,
+    });
+    new CfnOutput(this, 'BreakerComplaintRate', {
+      value: String(config.breakerComplaintRate),
+      description: ENV.breakerComplaintRate,
+    });
     new CfnOutput(this, 'UsageBusArn', {
       value: this.usageBus.eventBusArn,
       description: 'Grant events:PutEvents on this ARN to the product code that reports usage',

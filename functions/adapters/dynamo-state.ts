@@ -1,6 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BreakerFlag, BreakerState, CounterKey, Counters, NpsLog, ReputationLog } from '../app/ports.ts';
+import type {
+  BreakerFlag,
+  BreakerHistory,
+  BreakerRecord,
+  BreakerState,
+  CounterKey,
+  Counters,
+  NpsLog,
+  ReputationLog,
+} from '../app/ports.ts';
 import { NpsResponse } from '../core/domain.ts';
 import type { ReputationBucket } from '../core/reputation.ts';
 import { isConditionFailure } from './dynamo-client.ts';
@@ -8,11 +17,14 @@ import { isConditionFailure } from './dynamo-client.ts';
 // Keys in the `state` table (pk / sk):
 //   kpi#<day>        / <campaign>#<step>#<variant>   KPI counters (ADD)
 //   ops#<day>        / <source>                      orphans, malformed records, unknown outcomes
-//   flag             / breaker                       the circuit breaker's paused flag
+//   flag             / breaker                       the circuit breaker's paused flag, who paused and resumed it
 //   reputation       / <YYYY-MM-DDTHH>               hourly sent / bounced / complained, with TTL
 //   nps              / <respondedAt>#<id>            NPS answers
 
 const REPUTATION_TTL_SECONDS = 3 * 86_400;
+const BREAKER_KEY = { pk: 'flag', sk: 'breaker' };
+/** Who the record names when the breaker paused sending by itself. */
+export const AUTOMATIC_PAUSER = 'reputation breaker';
 
 /** The state table's key for a KPI counter row. */
 export function counterKey(key: CounterKey): { pk: string; sk: string } {
@@ -36,7 +48,7 @@ function addExpression(deltas: Record<string, number>): {
 }
 
 /** Counters, breaker flag, reputation buckets and NPS answers in the single `state` table. */
-export class DynamoStateStore implements Counters, BreakerFlag, NpsLog {
+export class DynamoStateStore implements Counters, BreakerFlag, BreakerHistory, NpsLog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -88,7 +100,7 @@ export class DynamoStateStore implements Counters, BreakerFlag, NpsLog {
 
   async get(): Promise<BreakerState> {
     const result = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: 'flag', sk: 'breaker' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: BREAKER_KEY, ConsistentRead: true }),
     );
     const item = result.Item;
     if (item?.paused !== true) return { paused: false };
@@ -99,15 +111,15 @@ export class DynamoStateStore implements Counters, BreakerFlag, NpsLog {
     };
   }
 
-  async pause(reason: string, at: string): Promise<boolean> {
+  async pause(reason: string, at: string, by: string = AUTOMATIC_PAUSER): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: 'flag', sk: 'breaker' },
-          UpdateExpression: 'SET paused = :yes, reason = :reason, since = :at',
+          Key: BREAKER_KEY,
+          UpdateExpression: 'SET paused = :yes, reason = :reason, since = :at, pausedBy = :by',
           ConditionExpression: 'attribute_not_exists(paused) OR paused = :no',
-          ExpressionAttributeValues: { ':yes': true, ':no': false, ':reason': reason, ':at': at },
+          ExpressionAttributeValues: { ':yes': true, ':no': false, ':reason': reason, ':at': at, ':by': by },
         }),
       );
       return true;
@@ -117,13 +129,35 @@ export class DynamoStateStore implements Counters, BreakerFlag, NpsLog {
     }
   }
 
-  async resume(at: string): Promise<void> {
+  async resume(at: string, by?: string, note?: string): Promise<void> {
+    // An update, not a put: the last pause's reason, time and author stay on record beside the resume.
+    const values: Record<string, unknown> = { ':no': false, ':at': at, ':by': by ?? 'unknown' };
+    if (note) values[':note'] = note;
     await this.db.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.table,
-        Item: { pk: 'flag', sk: 'breaker', paused: false, resumedAt: at },
+        Key: BREAKER_KEY,
+        UpdateExpression: `SET paused = :no, resumedAt = :at, resumedBy = :by${note ? ', resumeNote = :note' : ' REMOVE resumeNote'}`,
+        ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async record(): Promise<BreakerRecord> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: BREAKER_KEY, ConsistentRead: true }),
+    );
+    const item = result.Item ?? {};
+    const text = (key: string) => (typeof item[key] === 'string' ? { [key]: item[key] } : {});
+    return {
+      paused: item.paused === true,
+      ...text('reason'),
+      ...text('since'),
+      ...text('pausedBy'),
+      ...text('resumedAt'),
+      ...text('resumedBy'),
+      ...text('resumeNote'),
+    };
   }
 
   async listReputation(fromHour: string): Promise<ReputationBucket[]> {

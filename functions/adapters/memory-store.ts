@@ -1,6 +1,8 @@
 import type {
   AccountRepository,
   BreakerFlag,
+  BreakerHistory,
+  BreakerRecord,
   BreakerState,
   ContactRepository,
   CounterKey,
@@ -182,11 +184,11 @@ export class MemoryEventLog implements EmailEventLog {
 }
 
 /** Counters, breaker flag, reputation buckets and NPS answers in memory. */
-export class MemoryState implements Counters, BreakerFlag, NpsLog {
+export class MemoryState implements Counters, BreakerFlag, BreakerHistory, NpsLog {
   readonly counters = new Map<string, Record<string, number>>();
   readonly nps = new Map<string, NpsResponse>();
   readonly buckets = new Map<string, ReputationBucket>();
-  private flag: BreakerState = { paused: false };
+  private flag: BreakerRecord = { paused: false };
 
   async add(key: CounterKey, deltas: Record<string, number>): Promise<void> {
     this.bump(`kpi#${key.day}|${key.campaignId}#${key.stepId}#${key.variantId}`, deltas);
@@ -207,15 +209,27 @@ export class MemoryState implements Counters, BreakerFlag, NpsLog {
   }
 
   async get(): Promise<BreakerState> {
-    return { ...this.flag };
+    const { paused, reason, since } = this.flag;
+    if (!paused) return { paused: false };
+    return { paused, ...(reason ? { reason } : {}), ...(since ? { since } : {}) };
   }
-  async pause(reason: string, at: string): Promise<boolean> {
+  async pause(reason: string, at: string, by = 'reputation breaker'): Promise<boolean> {
     if (this.flag.paused) return false;
-    this.flag = { paused: true, reason, since: at };
+    this.flag = { ...this.flag, paused: true, reason, since: at, pausedBy: by };
     return true;
   }
-  async resume(): Promise<void> {
-    this.flag = { paused: false };
+  async resume(at: string, by?: string, note?: string): Promise<void> {
+    const { resumeNote: _previous, ...rest } = this.flag;
+    this.flag = {
+      ...rest,
+      paused: false,
+      resumedAt: at,
+      resumedBy: by ?? 'unknown',
+      ...(note ? { resumeNote: note } : {}),
+    };
+  }
+  async record(): Promise<BreakerRecord> {
+    return { ...this.flag };
   }
 
   async put(response: NpsResponse): Promise<void> {

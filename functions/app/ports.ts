@@ -118,9 +118,27 @@ export interface BreakerState {
 /** The paused flag the sender honours. */
 export interface BreakerFlag {
   get(): Promise<BreakerState>;
-  /** Sets the flag; true when this call paused a running sender (so one alert is published). */
-  pause(reason: string, at: string): Promise<boolean>;
-  resume(at: string): Promise<void>;
+  /**
+   * Sets the flag; true when this call paused a running sender (so one alert is published). `by` names
+   * who paused (default: the reputation breaker).
+   */
+  pause(reason: string, at: string, by?: string): Promise<boolean>;
+  /** Clears the flag, recording when, who (`by`) and an optional note on why. */
+  resume(at: string, by?: string, note?: string): Promise<void>;
+}
+
+/** The breaker's whole record: the flag, who paused it, when and why, and the last resume. */
+export interface BreakerRecord extends BreakerState {
+  /** who paused it ("reputation breaker" for the automatic pause); kept after a resume */
+  pausedBy?: string;
+  resumedAt?: string;
+  resumedBy?: string;
+  resumeNote?: string;
+}
+
+/** Reads the breaker's whole record, for operators (`lowtouch breaker status`). */
+export interface BreakerHistory {
+  record(): Promise<BreakerRecord>;
 }
 
 /** Hourly counts of sends, hard bounces and complaints for the breaker. */
