@@ -89,7 +89,7 @@ const EN_ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'A
 const INDUSTRIES = ['software', 'retail', 'manufacturing', 'finance', 'healthcare', 'media', 'logistics'];
 
 /** Probability per day of logging in, before any email lift, by persona. */
-export const DAILY_LOGIN: Record<Persona, number> = { power: 0.8, steady: 0.35, 'at-risk': 0.05, new: 0.3 };
+export const DAILY_LOGIN: Record<Persona, number> = { power: 0.7, steady: 0.2, 'at-risk': 0.03, new: 0.1 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10);
