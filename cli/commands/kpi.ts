@@ -14,6 +14,7 @@ import {
 } from '../../functions/app/export-kpis.ts';
 import type { DayRange, PeriodKind } from '../../functions/core/kpi-dates.ts';
 import { type CampaignInfo, KpiSnapshot } from '../../functions/core/kpi-inputs.ts';
+import { connect } from '../connect.ts';
 
 /** Options of `lowtouch kpi`, as the command line gives them (also what the demo passes). */
 export interface KpiCommandOptions {
@@ -115,6 +116,10 @@ export interface KpiWiring {
 }
 
 interface RawOptions {
+  aws?: boolean;
+  db: string;
+  stackPrefix: string;
+  region?: string;
   from?: string;
   to?: string;
   format?: string;
@@ -134,12 +139,21 @@ async function campaignsFrom(dir: string): Promise<CampaignInfo[]> {
   return [];
 }
 
-async function openSource(raw: RawOptions, wiring: KpiWiring): Promise<KpiSource> {
-  if (raw.data) return snapshotSourceFromFile(raw.data);
-  if (wiring.openSource) return wiring.openSource();
-  throw new KpiInputError(
-    'no data source: pass --data <snapshot.json> (a KPI snapshot, see docs/kpis.md), or run the demo (npm start), which exports from the local tables',
-  );
+/** A snapshot file, an injected source, or the tables: the local data (`--db`) or a deployed stack (`--aws`). */
+async function openSource(
+  raw: RawOptions,
+  wiring: KpiWiring,
+): Promise<{ source: KpiSource; close: () => Promise<void> }> {
+  const nothing = async () => {};
+  if (raw.data) return { source: await snapshotSourceFromFile(raw.data), close: nothing };
+  if (wiring.openSource) return { source: await wiring.openSource(), close: nothing };
+  const plane = await connect({
+    db: raw.db,
+    stackPrefix: raw.stackPrefix,
+    ...(raw.aws ? { aws: true } : {}),
+    ...(raw.region ? { region: raw.region } : {}),
+  });
+  return { source: plane.kpiSource, close: plane.stop };
 }
 
 function addSharedOptions(command: Command): Command {
@@ -147,7 +161,19 @@ function addSharedOptions(command: Command): Command {
     .option('--from <YYYY-MM-DD>', 'first day of the range (default: 29 days before --to)')
     .option('--to <YYYY-MM-DD>', 'last day of the range (default: yesterday, UTC)')
     .option('--out <dir>', 'output directory; files go to <dir>/kpi/dt=<to>/', 'out')
-    .option('--data <file>', 'read inputs from a KPI snapshot JSON file instead of the tables');
+    .option('--data <file>', 'read inputs from a KPI snapshot JSON file instead of the tables')
+    .option(
+      '--db <dir>',
+      'local data directory (left by `lowtouch demo` or `lowtouch import`)',
+      '.lowtouch/db',
+    )
+    .option('--aws', 'read the deployed stack (default AWS credentials) instead of the local data')
+    .option(
+      '--stack-prefix <prefix>',
+      'deployed stacks are <prefix>-Stateful and <prefix>-Stateless',
+      'Lowtouch',
+    )
+    .option('--region <region>', 'AWS region of the deployed stacks');
 }
 
 /** `lowtouch kpi` and `lowtouch kpi recipients`: KPI exports as CSV, JSON and a self-contained HTML report. */
@@ -172,13 +198,15 @@ health-by-tier, cs-kpis, revenue-kpis. Each is written as <table>/<table>.csv (a
 which is what Athena reads) and <table>.json, next to report.html. Formulas: docs/kpis.md.
 
 Examples:
+  lowtouch kpi --from 2026-12-01 --to 2026-12-30          (the local data npm start leaves)
+  lowtouch kpi --aws --stack-prefix Lowtouch --format csv    (a deployed stack)
   lowtouch kpi --data snapshot.json
   lowtouch kpi --from 2026-10-01 --to 2026-10-31 --format csv,html --out out
   lowtouch kpi recipients --campaign onboarding --data snapshot.json`,
     )
     .action(async (raw: RawOptions) => {
+      const { source, close } = await openSource(raw, wiring);
       try {
-        const source = await openSource(raw, wiring);
         const result = await runKpiCommand(
           { ...raw, campaigns: await campaignsFrom(raw.dir) },
           source,
@@ -189,6 +217,8 @@ Examples:
       } catch (error) {
         if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
         throw error;
+      } finally {
+        await close();
       }
     });
 
@@ -202,8 +232,8 @@ Examples:
     .action(async (_local: RawOptions, command: Command) => {
       // `kpi --data x recipients …` puts --data on the parent; merge both levels.
       const raw = command.optsWithGlobals<RawOptions>();
+      const { source, close } = await openSource(raw, wiring);
       try {
-        const source = await openSource(raw, wiring);
         const result = await runKpiRecipientsCommand(
           { ...raw, campaign: raw.campaign ?? '' },
           source,
@@ -214,6 +244,8 @@ Examples:
       } catch (error) {
         if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
         throw error;
+      } finally {
+        await close();
       }
     });
 }
