@@ -1,6 +1,7 @@
 import { Account, Contact } from '../functions/core/domain.ts';
 import { languageOf } from '../functions/core/locale.ts';
-import type { Brand, CsmDigestContext } from '../functions/core/template-types.ts';
+import { localizeBrand } from '../functions/core/template-context.ts';
+import type { Brand, BrandSpec, CsmDigestContext } from '../functions/core/template-types.ts';
 
 /** The sample customers that previews and test sends render for. */
 export const PERSONA_NAMES = ['power', 'steady', 'at-risk', 'new'] as const;
@@ -171,7 +172,8 @@ export function personaData(
 }
 
 /** A sample CSM digest with one CTA of each kind. */
-export function sampleDigest(locale: string, now: number, brand: Brand): CsmDigestContext {
+export function sampleDigest(locale: string, now: number, spec: BrandSpec): CsmDigestContext {
+  const brand = localizeBrand(spec, locale);
   const ja = languageOf(locale) === 'ja';
   return {
     csm: { name: ja ? '高橋 真理' : 'Mari Takahashi', timeZone: 'Asia/Tokyo', locale },

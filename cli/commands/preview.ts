@@ -8,7 +8,7 @@ import type { CompiledCampaign, CompiledStep, Program } from '../../functions/co
 import type { TemplateCatalog } from '../../functions/core/template-catalog.ts';
 import { buildRenderContext, type LocalizableFeature } from '../../functions/core/template-context.ts';
 import { renderCsmDigest, renderEmail } from '../../functions/core/template-render.ts';
-import type { Brand, RenderedEmail } from '../../functions/core/template-types.ts';
+import type { BrandSpec, RenderedEmail } from '../../functions/core/template-types.ts';
 import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/unsubscribe-token.ts';
 import {
   isPersonaName,
@@ -160,7 +160,7 @@ function templateJob(id: string, opts: PreviewOptions, at: number, program: Prog
   };
 }
 
-function render(job: Job, locale: string, catalog: TemplateCatalog, brand: Brand): RenderedEmail {
+function render(job: Job, locale: string, catalog: TemplateCatalog, brand: BrandSpec): RenderedEmail {
   const template = catalog.resolve(job.templateId, locale);
   if (job.persona === 'csm')
     return renderCsmDigest(template, sampleDigest(template.locale, job.now, brand), job);

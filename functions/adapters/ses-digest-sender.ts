@@ -2,8 +2,9 @@ import type { DigestSender } from '../app/ctas.ts';
 import type { Clock, EmailSender } from '../app/ports.ts';
 import type { CsmDigest } from '../core/ctas.ts';
 import type { TemplateCatalog } from '../core/template-catalog.ts';
+import { localizeBrand } from '../core/template-context.ts';
 import { renderCsmDigest } from '../core/template-render.ts';
-import type { Brand } from '../core/template-types.ts';
+import type { BrandSpec } from '../core/template-types.ts';
 
 /** A digest could not be delivered; the nightly job counts it and goes on. */
 export class DigestSendError extends Error {
@@ -18,7 +19,7 @@ export class SesDigestSender implements DigestSender {
   constructor(
     private readonly sender: EmailSender,
     private readonly catalog: TemplateCatalog,
-    private readonly brand: Brand,
+    private readonly brand: BrandSpec,
     private readonly clock: Clock,
     /** where digests of accounts without a CSM go; skipped when absent */
     private readonly csLeadAddress?: string,
@@ -39,7 +40,7 @@ export class SesDigestSender implements DigestSender {
           reason: item.cta.reason,
           dueAt: item.renewalAt ?? item.cta.raisedAt,
         })),
-        brand: this.brand,
+        brand: localizeBrand(this.brand, template.locale),
       },
       { now: this.clock.now() },
     );

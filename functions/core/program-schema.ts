@@ -41,6 +41,23 @@ const Reentry = z.union([z.literal('never'), z.strictObject({ after: UnsignedDur
 
 const LocalizedText = z.record(z.string(), z.string().min(1));
 
+/** Brand text given once for every locale, or per locale such as `{ en: ..., ja: ... }`. */
+const BrandText = z.union(
+  [
+    z.string().min(1),
+    z
+      .record(
+        z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a locale key such as en, ja or pt-BR'),
+        z.string().min(1),
+      )
+      .refine((map) => Object.keys(map).length > 0, 'at least one locale, e.g. { en: ..., ja: ... }'),
+  ],
+  {
+    error:
+      'a string, or a map from locale to text such as { en: "1-2-3 Shibuya, Tokyo", ja: "東京都渋谷区…" }',
+  },
+);
+
 const ReleasedFeatureSpec = z.strictObject({
   id: Id,
   url: z.url(),
@@ -144,8 +161,8 @@ export const PolicyFile = z.strictObject({
   reentry: Reentry.default('never'),
   stepExpiry: UnsignedDuration.default('7d'),
   brand: z.strictObject({
-    company: z.string().min(1),
-    address: z.string().min(1),
+    company: BrandText,
+    address: BrandText,
     appUrl: z.url(),
     helpUrl: z.url(),
     logoUrl: z.url().optional(),

@@ -1,6 +1,6 @@
 import type { Account, Contact } from './domain.ts';
 import { languageOf, pickLocale } from './locale.ts';
-import type { Brand, ReleasedFeature, RenderContext } from './template-types.ts';
+import type { Brand, BrandSpec, ReleasedFeature, RenderContext } from './template-types.ts';
 
 /** A released feature as a campaign file holds it: title and summary as one string or per locale. */
 export interface LocalizableFeature {
@@ -12,11 +12,20 @@ export interface LocalizableFeature {
 }
 
 /** Picks the text for a locale from a per-locale record (same fallback as templates), or returns the string. */
-export function localizeText(value: string | Record<string, string>, locale: string): string {
+export function localizeText(value: string | Readonly<Record<string, string>>, locale: string): string {
   if (typeof value === 'string') return value;
   const locales = Object.keys(value);
   if (locales.length === 0) return '';
   return value[pickLocale(locales, locale, languageOf(locale))] ?? '';
+}
+
+/** The brand in one locale: a per-locale company or address picks the locale, else its language, else en. */
+export function localizeBrand(brand: BrandSpec, locale: string): Brand {
+  return {
+    ...brand,
+    company: localizeText(brand.company, locale),
+    address: localizeText(brand.address, locale),
+  };
 }
 
 /** Localizes released features for one email. */
@@ -53,7 +62,8 @@ export interface RenderContextInput {
   segment?: string;
   /** the campaign's released features (feature-release campaigns only) */
   release?: readonly LocalizableFeature[];
-  brand: Brand;
+  /** the policy's brand; a per-locale company or address is shown in `locale` */
+  brand: BrandSpec;
   links: { unsubscribe: string; preferences: string };
   /** the locale of the template that will render (features are localized to it) */
   locale: string;
@@ -98,7 +108,7 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
     variant: { id: input.variantId },
     ...(input.segment ? { segment: input.segment } : {}),
     ...(features ? { release: { features, forYou: releaseForContact(features, contact.usage) } } : {}),
-    brand: input.brand,
+    brand: localizeBrand(input.brand, input.locale),
     links: input.links,
   };
 }

@@ -21,6 +21,15 @@ export interface Brand {
   logoUrl?: string;
 }
 
+/** Text given once, or per locale (`{ en: ..., ja: ... }`). */
+export type LocalizedText = string | Readonly<Record<string, string>>;
+
+/** The brand as policy.yaml holds it: company and address may differ per locale. */
+export interface BrandSpec extends Omit<Brand, 'company' | 'address'> {
+  company: LocalizedText;
+  address: LocalizedText;
+}
+
 /** Everything a customer email template may read. */
 export interface RenderContext {
   contact: { id: string; name: string; email: string; locale: string; timeZone: string; role: string };
