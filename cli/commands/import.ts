@@ -3,7 +3,7 @@ import { IMPORT_KINDS, isImportKind } from '../../functions/app/import-records.t
 import { COLUMNS } from '../import/columns.ts';
 import { ImportFileError } from '../import/csv-file.ts';
 import { runImport } from '../import/run-import.ts';
-import { addConnectionOptions, connectionFlagsOf } from '../options.ts';
+import { addConnectionOptions, connectionFlagsOf, intOption } from '../options.ts';
 
 function columnsHelp(): string {
   const lines = ['', 'Columns (* required; empty cells take the default; see docs/cli.md):'];
@@ -27,7 +27,8 @@ export function registerImport(program: Command): void {
     )
     .addArgument(new Argument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
     .argument('<file>', 'the CSV file')
-    .option('--rejects <file>', 'where to write rejected rows (default: <file>.rejects.csv)');
+    .option('--rejects <file>', 'where to write rejected rows (default: <file>.rejects.csv)')
+    .option('--concurrency <n>', 'writes in flight at once', intOption('--concurrency', 1, 128), 16);
   addConnectionOptions(command)
     .addHelpText('after', columnsHelp())
     .action(async (kind: string, file: string, raw: Record<string, unknown>) => {
@@ -39,6 +40,7 @@ export function registerImport(program: Command): void {
           file,
           ...connectionFlagsOf(raw),
           ...(typeof raw.rejects === 'string' ? { rejects: raw.rejects } : {}),
+          ...(typeof raw.concurrency === 'number' ? { concurrency: raw.concurrency } : {}),
         },
         { stdout: process.stdout, stderr: process.stderr, now: () => Date.now() },
       );

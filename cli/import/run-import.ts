@@ -22,6 +22,8 @@ export interface ImportOptions extends ConnectionFlags {
   file: string;
   /** reject file path (default `<file>.rejects.csv`) */
   rejects?: string;
+  /** writes in flight at once */
+  concurrency?: number;
 }
 
 /** Where the command writes: summary on stdout, progress on stderr; a clock for the rates. */
@@ -81,6 +83,7 @@ export async function runImport(options: ImportOptions, io: CommandIo): Promise<
       usage: plane.repos.usage,
       clock: { now: io.now },
       retentionDays: RETENTION.usageDays,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       onProgress: (rows) => progress.advance(rows),
       onRollupProgress: (done, of) => {
         if (!rollupProgress) {

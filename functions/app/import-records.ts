@@ -47,7 +47,7 @@ export interface ImportDeps {
   clock: Clock;
   /** how long daily usage rows are kept (they expire this many days after their date) */
   retentionDays: number;
-  /** writes in flight at once (default 8) */
+  /** writes in flight at once (default 16) */
   concurrency?: number;
   /** called with the number of rows just finished (written or rejected) */
   onProgress?: (rows: number) => void;
@@ -73,7 +73,7 @@ export async function importAccounts(rows: readonly ImportRow<Account>[], deps: 
   const { unique, rejected } = rejectDuplicates(rows, (a) => a.id, 'id');
   deps.onProgress?.(rejected.length);
   const stored = new Map((await deps.accounts.listAll()).map((account) => [account.id, account]));
-  await forEachLimited(unique, deps.concurrency ?? 8, async (row) => {
+  await forEachLimited(unique, deps.concurrency ?? 16, async (row) => {
     const before = stored.get(row.value.id);
     const tier = row.value.tier ?? before?.tier;
     const merged = Account.parse({
@@ -102,7 +102,7 @@ export async function importContacts(rows: readonly ImportRow<Contact>[], deps: 
     else rejected.push({ line: row.line, reason: unknownAccount(row.value.accountId, accountIds) });
   }
   deps.onProgress?.(rejected.length);
-  await forEachLimited(known, deps.concurrency ?? 8, async (row) => {
+  await forEachLimited(known, deps.concurrency ?? 16, async (row) => {
     const before = (await deps.contacts.get(row.value.id))?.contact;
     const merged = before ? keepConsentAndUsage(row.value, before) : row.value;
     await writeRow(row.line, () => deps.contacts.put(merged));
@@ -153,7 +153,7 @@ export async function importUsage(rows: readonly ImportRow<UsageCandidate>[], de
   }
   const contactIds = [...new Set(inRange.map((row) => row.value.contactId))];
   const accountOf = new Map<string, string>();
-  await forEachLimited(contactIds, deps.concurrency ?? 8, async (id) => {
+  await forEachLimited(contactIds, deps.concurrency ?? 16, async (id) => {
     const stored = await deps.contacts.get(id);
     if (stored) accountOf.set(id, stored.contact.accountId);
   });
@@ -176,7 +176,7 @@ export async function importUsage(rows: readonly ImportRow<UsageCandidate>[], de
   deps.onProgress?.(rejected.length);
   const chunks: ImportRow<DailyUsage>[][] = [];
   for (let i = 0; i < ready.length; i += USAGE_CHUNK) chunks.push(ready.slice(i, i + USAGE_CHUNK));
-  await forEachLimited(chunks, Math.max(1, Math.floor((deps.concurrency ?? 8) / 2)), async (chunk) => {
+  await forEachLimited(chunks, Math.max(1, Math.floor((deps.concurrency ?? 16) / 2)), async (chunk) => {
     // Each row expires a retention period after its own day, so rows of one request share a day.
     const byDate = new Map<string, DailyUsage[]>();
     for (const row of chunk) byDate.set(row.value.date, [...(byDate.get(row.value.date) ?? []), row.value]);
@@ -188,7 +188,7 @@ export async function importUsage(rows: readonly ImportRow<UsageCandidate>[], de
   });
   const touched = [...new Set(ready.map((row) => row.value.contactId))];
   let refreshed = 0;
-  await forEachLimited(touched, deps.concurrency ?? 8, async (id) => {
+  await forEachLimited(touched, deps.concurrency ?? 16, async (id) => {
     await refreshUsageRollup(id, undefined, deps);
     refreshed++;
     deps.onRollupProgress?.(refreshed, touched.length);

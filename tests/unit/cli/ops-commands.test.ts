@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { type Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { COLUMNS } from '../../../cli/import/columns.ts';
 import { buildProgram } from '../../../cli/main.ts';
 
 /** The program with every command throwing instead of exiting, and its output captured. */
@@ -74,5 +76,21 @@ describe('CS ops commands on the command line', () => {
     for (const flag of ['--to', '--persona', '--contact', '--locale', '--variant', '--from', '--aws', '--db'])
       expect(sendHelp).toContain(flag);
     expect(program().root.helpInformation()).toMatch(/import[\s\S]*events[\s\S]*send-test/);
+  });
+});
+
+describe('docs/cli.md', () => {
+  it('documents every import column of every kind', async () => {
+    const docs = await readFile(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
+    for (const [kind, columns] of Object.entries(COLUMNS)) {
+      const section = docs.split(`### ${kind}\n`)[1]?.split('\n### ')[0] ?? '';
+      for (const column of columns) {
+        const row = section.split('\n').find((line) => line.startsWith(`| \`${column.name}\` |`));
+        expect(row, `${kind}.${column.name}`).toBeDefined();
+        expect(row?.split('|')[2]?.trim(), `${kind}.${column.name} required`).toBe(
+          column.required ? 'yes' : '',
+        );
+      }
+    }
   });
 });
