@@ -95,7 +95,7 @@ export class Progress {
       const at = this.now();
       if (!force && at - this.lastDraw < 100) return;
       this.lastDraw = at;
-      this.out.write(`\r${formatBar(this.state(), this.out.columns ?? 80)}\x1b[K`);
+      this.out.write(`\r${formatBar(this.state(), this.out.columns || 80)}\x1b[K`);
       return;
     }
     const tenth = this.total === 0 ? 10 : Math.floor((this.done * 10) / this.total);
