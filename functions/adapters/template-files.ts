@@ -1,12 +1,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  catalogFromBundle,
-  hydrateTemplate,
-  parseCompiledTemplateData,
-  TemplateCatalog,
-} from '../core/template-catalog.ts';
+import { hydrateTemplate, parseCompiledTemplateData, TemplateCatalog } from '../core/template-catalog.ts';
 import { compileTemplateData, type TemplateCompileCache } from '../core/template-compile.ts';
 import type { TemplateSourceSet } from '../core/template-source.ts';
 import {

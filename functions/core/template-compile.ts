@@ -5,7 +5,12 @@ import mjml2html from 'mjml';
 import { textLiquid } from './liquid-engine.ts';
 import { hydrateTemplate } from './template-catalog.ts';
 import { shapeOf, unknownPath } from './template-shape.ts';
-import { composeTemplate, lineOriginOf, parseTemplateFile, type TemplateSourceSet } from './template-source.ts';
+import {
+  composeTemplate,
+  lineOriginOf,
+  parseTemplateFile,
+  type TemplateSourceSet,
+} from './template-source.ts';
 import {
   type CompiledTemplate,
   type CompiledTemplateData,
