@@ -25,9 +25,24 @@ export function formatDuration(ms: number): string {
   return `${sign}${abs}ms`;
 }
 
+// The same timestamps recur across contacts (every enrollment of one tick shares its enteredAt), and a
+// lookup is cheaper than parsing again; the memo is bounded and simply starts over when full.
+const parsed = new Map<string, number>();
+
 /** Parses an ISO timestamp into epoch milliseconds; undefined when absent or invalid. */
 export function toEpoch(iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined;
-  const ms = Date.parse(iso);
+  const ms = epochOf(iso);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Date.parse with a bounded memo: NaN for text that is not a date. */
+export function epochOf(iso: string): number {
+  let ms = parsed.get(iso);
+  if (ms === undefined) {
+    ms = Date.parse(iso);
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(iso, ms);
+  }
+  return ms;
 }

@@ -67,10 +67,14 @@ function staticFields(): FieldDef[] {
     c('usage.logins30d', 'number', (s) => s.contact?.usage.logins30d),
     c('usage.lastLoginAt', 'date', lastLoginMs),
     c('usage.helpVisits30d', 'number', (s) => s.contact?.usage.helpVisits30d),
-    c('usage.featuresUsed', 'number', (s) =>
-      s.contact ? Object.keys(s.contact.usage.features).length : undefined,
-    ),
+    c('usage.featuresUsed', 'number', (s) => (s.contact ? countKeys(s.contact.usage.features) : undefined)),
   ];
+}
+
+function countKeys(record: Record<string, unknown>): number {
+  let n = 0;
+  for (const _ in record) n++;
+  return n;
 }
 
 /** Builds the path → field table for rules, including the product's features and milestones. */

@@ -108,6 +108,7 @@ export function loadProgram(
   });
   const compiledSegments = new Map<string, Predicate>();
   const visiting = new Set<string>();
+  let nextSegmentSlot = 0;
   const segmentIssues: RuleIssue[] = [];
   const resolveSegment = (name: string, at: DocPath, into: RuleIssue[]): Predicate | undefined => {
     const done = compiledSegments.get(name);
@@ -125,9 +126,17 @@ export function loadProgram(
       return undefined;
     }
     visiting.add(name);
-    let compiled: Predicate = () => false;
-    const env = ruleEnv('contact', segmentIssues);
-    compiled = compileRule(spec.when, ['segments', spec.index, 'when'], env);
+    const rule = compileRule(spec.when, ['segments', spec.index, 'when'], ruleEnv('contact', segmentIssues));
+    // Campaigns share segments, so each subject remembers a segment's answer in its own slot.
+    const slot = nextSegmentSlot++;
+    const compiled: Predicate = (s) => {
+      let hit = s.segments[slot];
+      if (hit === undefined) {
+        hit = rule(s);
+        s.segments[slot] = hit;
+      }
+      return hit;
+    };
     visiting.delete(name);
     compiledSegments.set(name, compiled);
     return compiled;

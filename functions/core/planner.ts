@@ -1,5 +1,6 @@
 import { pickWeighted, unitHash } from './assign.ts';
 import type { Account, Contact } from './domain.ts';
+import { epochOf } from './duration.ts';
 import type { Enrollment, ExitReason, PlanState } from './plan-state.ts';
 import type { CompiledCampaign, CompiledStep, Program } from './program.ts';
 import { sendIdOf } from './send.ts';
@@ -142,7 +143,7 @@ function planCampaign(ctx: RunContext, campaign: CompiledCampaign): void {
   const occurrence = anchorMs !== undefined ? dayKey(anchorMs) : undefined;
   let enteredMs: number;
   if (enrollment && !enrollment.exitedAt) {
-    enteredMs = Date.parse(enrollment.enteredAt);
+    enteredMs = epochOf(enrollment.enteredAt);
     const exit = exitReason(campaign, enrollment, enteredMs, subject, anchorMs, occurrence);
     if (exit) {
       decisions.push({ type: 'exit', campaignId: campaign.id, reason: exit });
@@ -192,7 +193,7 @@ function exitReason(
   if (campaign.exitWhenOutOfAudience && !campaign.audience(subject)) return 'left-audience';
   // A new anchor value after the old one has passed is the next occurrence (next year's renewal).
   if (campaign.anchor && enrollment.occurrence && occurrence !== enrollment.occurrence) {
-    if (Date.parse(enrollment.occurrence) < subject.now) return 'completed';
+    if (epochOf(enrollment.occurrence) < subject.now) return 'completed';
   }
   let allDone = true;
   for (const step of campaign.steps) {
@@ -218,7 +219,7 @@ function mayEnter(
     const newOccurrence = campaign.anchor !== undefined && previous.occurrence !== occurrence;
     if (!newOccurrence) {
       if (campaign.reentryAfterMs === null) return false;
-      const exitedAt = previous.exitedAt ? Date.parse(previous.exitedAt) : subject.now;
+      const exitedAt = previous.exitedAt ? epochOf(previous.exitedAt) : subject.now;
       if (subject.now < exitedAt + campaign.reentryAfterMs) return false;
     }
   }
@@ -264,7 +265,7 @@ function takeFromCap(ctx: RunContext): { ok: true } | { ok: false; retryAt: numb
     ctx.capUsed = 0;
     for (const sent of ctx.state.recentSends) {
       if (!sent.countsToCap) continue;
-      const at = Date.parse(sent.at);
+      const at = epochOf(sent.at);
       if (at > since) {
         ctx.capUsed++;
         if (ctx.oldestCounted === undefined || at < ctx.oldestCounted) ctx.oldestCounted = at;
@@ -381,7 +382,7 @@ export function applyDecisions(
 ): PlanState {
   const at = isoOf(now);
   const enrollments = { ...state.enrollments };
-  const recentSends = state.recentSends.filter((sent) => Date.parse(sent.at) > now - program.policy.capPerMs);
+  const recentSends = state.recentSends.filter((sent) => epochOf(sent.at) > now - program.policy.capPerMs);
   const touch = (campaignId: string): Enrollment | undefined => {
     const current = enrollments[campaignId];
     if (!current) return undefined;

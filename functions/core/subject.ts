@@ -19,6 +19,8 @@ export interface Subject {
   now: number;
   /** parsed contact dates, filled on first use (null: not parsed yet) */
   cache: { signedUpMs: number | undefined | null; lastLoginMs: number | undefined | null };
+  /** segment results by segment slot, so a segment several campaigns use is evaluated once per contact */
+  segments: (boolean | undefined)[];
 }
 
 /** Parses an account's dates once. */
@@ -35,7 +37,7 @@ export function prepareAccount(account: Account): PreparedAccount {
 
 /** Builds the evaluation subject for one contact at `now` (epoch ms). */
 export function subjectOf(account: PreparedAccount, contact: Contact | undefined, now: number): Subject {
-  return { account, contact, now, cache: { signedUpMs: null, lastLoginMs: null } };
+  return { account, contact, now, cache: { signedUpMs: null, lastLoginMs: null }, segments: [] };
 }
 
 /** The contact's sign-up instant in epoch ms, parsed once per subject. */
