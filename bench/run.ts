@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResult } from './bench-result.ts';
 
@@ -34,5 +34,12 @@ for (const entry of ENTRIES) {
   }
 }
 const out = join(import.meta.dirname, 'results.json');
-await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+// A partial run (`npm run bench -- planner`) replaces its own entries and keeps the others.
+let kept: BenchResult[] = [];
+if (only.length > 0 && existsSync(out)) {
+  const previous: unknown = JSON.parse(await readFile(out, 'utf8'));
+  if (Array.isArray(previous))
+    kept = previous.filter((r: BenchResult) => !results.some((n) => n.name === r.name));
+}
+await writeFile(out, `${JSON.stringify([...kept, ...results], null, 2)}\n`);
 process.stdout.write(`wrote ${out}\n`);
