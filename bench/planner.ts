@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomStream } from '../cli/demo/random.ts';
+import { FEATURES } from '../cli/demo/seed-data.ts';
 import type { Account, Contact } from '../functions/core/domain.ts';
 import { loadProgram } from '../functions/core/load-program.ts';
 import { emptyPlanState, type PlanState } from '../functions/core/plan-state.ts';
@@ -11,15 +12,6 @@ import { EXTRA_CAMPAIGNS } from './planner-campaigns.ts';
 
 const DAY = 86_400_000;
 export const NOW = Date.parse('2026-12-01T01:00:00Z');
-const FEATURES = [
-  'projects',
-  'tasks',
-  'reports',
-  'dashboards',
-  'integrations',
-  'automations',
-  'guest-access',
-];
 
 /** A synthetic customer base: `perAccount` contacts per account, usage spread over the last 40 days. */
 export function population(n: number, perAccount = 20): { accounts: Account[]; contacts: Contact[] } {

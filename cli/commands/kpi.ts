@@ -156,6 +156,26 @@ async function openSource(
   return { source: plane.kpiSource, close: plane.stop };
 }
 
+/** Opens the source, runs one export into --out, prints what was written and closes the source. */
+async function exportWith(
+  program: Command,
+  raw: RawOptions,
+  wiring: KpiWiring,
+  run: (source: KpiSource, sink: ExportSink) => Promise<{ keys: string[]; summary: string }>,
+): Promise<void> {
+  const { source, close } = await openSource(raw, wiring);
+  try {
+    const result = await run(source, new DirectoryExportSink(raw.out));
+    for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
+    process.stdout.write(`${result.summary}\n`);
+  } catch (error) {
+    if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
+    throw error;
+  } finally {
+    await close();
+  }
+}
+
 function addSharedOptions(command: Command): Command {
   return command
     .option('--from <YYYY-MM-DD>', 'first day of the range (default: 29 days before --to)')
@@ -205,21 +225,9 @@ Examples:
   lowtouch kpi recipients --campaign onboarding --data snapshot.json`,
     )
     .action(async (raw: RawOptions) => {
-      const { source, close } = await openSource(raw, wiring);
-      try {
-        const result = await runKpiCommand(
-          { ...raw, campaigns: await campaignsFrom(raw.dir) },
-          source,
-          new DirectoryExportSink(raw.out),
-        );
-        for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
-        process.stdout.write(`${result.summary}\n`);
-      } catch (error) {
-        if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
-        throw error;
-      } finally {
-        await close();
-      }
+      await exportWith(program, raw, wiring, async (source, sink) =>
+        runKpiCommand({ ...raw, campaigns: await campaignsFrom(raw.dir) }, source, sink),
+      );
     });
 
   addSharedOptions(
@@ -232,20 +240,8 @@ Examples:
     .action(async (_local: RawOptions, command: Command) => {
       // `kpi --data x recipients …` puts --data on the parent; merge both levels.
       const raw = command.optsWithGlobals<RawOptions>();
-      const { source, close } = await openSource(raw, wiring);
-      try {
-        const result = await runKpiRecipientsCommand(
-          { ...raw, campaign: raw.campaign ?? '' },
-          source,
-          new DirectoryExportSink(raw.out),
-        );
-        for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
-        process.stdout.write(`${result.summary}\n`);
-      } catch (error) {
-        if (error instanceof KpiInputError) program.error(`error: ${error.message}`);
-        throw error;
-      } finally {
-        await close();
-      }
+      await exportWith(program, raw, wiring, (source, sink) =>
+        runKpiRecipientsCommand({ ...raw, campaign: raw.campaign ?? '' }, source, sink),
+      );
     });
 }

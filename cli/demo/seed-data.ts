@@ -22,7 +22,8 @@ export interface DemoData {
   usage: DailyUsage[];
 }
 
-const FEATURES = [
+/** The demo product's features, as campaigns/product.yaml names them. */
+export const FEATURES = [
   'projects',
   'tasks',
   'reports',
