@@ -8,7 +8,7 @@ import { compileTemplateSource } from '../functions/core/template-compile.ts';
 import { buildRenderContext } from '../functions/core/template-context.ts';
 import { renderEmail } from '../functions/core/template-render.ts';
 import type { CompiledTemplate, RenderContext } from '../functions/core/template-types.ts';
-import type { BenchResult } from './bench-result.ts';
+import { type BenchResult, bestCpuOf, cpuMs } from './bench-result.ts';
 
 const NOW = Date.parse('2026-12-09T01:00:00Z');
 const KIND: Record<string, string> = {
@@ -16,22 +16,6 @@ const KIND: Record<string, string> = {
   'feature-release': 'release',
   renewal: 'renewal',
 };
-
-/** CPU milliseconds (user + system) of this process spent in fn; "per core" numbers come from CPU time. */
-async function cpuMs(fn: () => unknown): Promise<number> {
-  const before = process.cpuUsage();
-  await fn();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-/** The best of `rounds` timed runs after one warm-up, in CPU milliseconds. */
-async function bestCpuOf(rounds: number, fn: () => unknown): Promise<number> {
-  await fn();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < rounds; i++) best = Math.min(best, await cpuMs(fn));
-  return best;
-}
 
 interface Send {
   template: CompiledTemplate;
