@@ -1,6 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoCtaStore, DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
 import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
+import { drainPlanQueue, drainSendQueue } from '../functions/adapters/in-process-consumers.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import {
   clearSesStore,
@@ -23,15 +24,13 @@ import {
 import { SesDigestSender } from '../functions/adapters/ses-digest-sender.ts';
 import { SesEmailSender } from '../functions/adapters/ses-sender.ts';
 import { loadTemplateCatalog } from '../functions/adapters/template-files.ts';
-import { processBatch } from '../functions/app/batch.ts';
 import { ingestUsage } from '../functions/app/ingest-usage.ts';
 import { healthModelOf, runNightlyHealth } from '../functions/app/nightly-health.ts';
-import { planShard } from '../functions/app/plan-shard.ts';
 import type { EmailSender, Log, OutgoingEmail, SendResult } from '../functions/app/ports.ts';
 import { recordEmailEvent } from '../functions/app/record-email-event.ts';
-import { SendMessage, sendStep } from '../functions/app/send-step.ts';
+import type { SendMessage } from '../functions/app/send-step.ts';
 import { createStepRenderer } from '../functions/app/step-renderer.ts';
-import { PlanShardMessage, tick } from '../functions/app/tick.ts';
+import { type PlanShardMessage, tick } from '../functions/app/tick.ts';
 import { handleUnsubscribe } from '../functions/app/unsubscribe.ts';
 import type { Program } from '../functions/core/program.ts';
 import { SesEventBridgeEvent } from '../functions/core/ses-events.ts';
@@ -194,7 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     },
   });
   const planDeps = planShardDeps(wiring, program);
-  const batchDeps = { counters: repos.state, log, now: () => clock.now() };
+  const consumer = { counters: repos.state, log, now: () => clock.now(), waitUntil };
   const tracker = trackerDeps(wiring);
   const ingest = ingestDeps(wiring);
   const unsubscribe = unsubscribeDeps(wiring, [LOCAL_SIGNING_KEY]);
@@ -215,24 +214,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     /** One hourly tick: fan out, plan every shard (reconciling in segment 0), deliver the send queue. */
     async tick(): Promise<void> {
       await tick({ at: clock.now(), shards }, { planQueue });
-      await planQueue.drain(
-        (records) =>
-          processBatch(
-            records,
-            { source: 'plan', schema: PlanShardMessage, handle: (m) => planShard(m, planDeps) },
-            batchDeps,
-          ),
-        { waitUntil },
-      );
-      await sendQueue.drain(
-        (records) =>
-          processBatch(
-            records,
-            { source: 'send', schema: SendMessage, handle: (m) => sendStep(m, sendDeps) },
-            batchDeps,
-          ),
-        { waitUntil },
-      );
+      await drainPlanQueue(planQueue, planDeps, consumer);
+      await drainSendQueue(sendQueue, sendDeps, consumer);
     },
 
     /** Feeds one SES event record through the tracker, as the events queue would (twice under duplicate delivery). */

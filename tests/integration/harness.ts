@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient, localTableNames } from '../../functions/adapters/dynamo-client.ts';
 import { InMemoryPublisher } from '../../functions/adapters/event-publisher.ts';
+import { drainPlanQueue, drainSendQueue } from '../../functions/adapters/in-process-consumers.ts';
 import { InProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { createLocalTables } from '../../functions/adapters/local-tables.ts';
@@ -21,13 +22,11 @@ import {
 } from '../../functions/adapters/runtime-wiring.ts';
 import { SesEmailSender } from '../../functions/adapters/ses-sender.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
-import { processBatch } from '../../functions/app/batch.ts';
-import { planShard } from '../../functions/app/plan-shard.ts';
 import { reconcileSends } from '../../functions/app/reconcile-sends.ts';
 import { recordEmailEvent } from '../../functions/app/record-email-event.ts';
-import { SendMessage, sendStep } from '../../functions/app/send-step.ts';
+import { type SendMessage, sendStep } from '../../functions/app/send-step.ts';
 import { createStepRenderer } from '../../functions/app/step-renderer.ts';
-import { PlanShardMessage, tick } from '../../functions/app/tick.ts';
+import { type PlanShardMessage, tick } from '../../functions/app/tick.ts';
 import { Account, Contact } from '../../functions/core/domain.ts';
 import { encodeTagValue, TAG } from '../../functions/core/email-tags.ts';
 import type { SendRecord } from '../../functions/core/send.ts';
@@ -149,7 +148,7 @@ export async function createHarness(
       : {}),
   });
   const planDeps = planShardDeps(wiring, program);
-  const batchDeps = { counters: repos.state, log: SILENT_LOG, now: () => clock.now() };
+  const consumer = { counters: repos.state, log: SILENT_LOG, now: () => clock.now(), waitUntil };
 
   return {
     clock,
@@ -196,28 +195,12 @@ export async function createHarness(
     /** One tick: fan out, plan every shard through the plan queue. */
     async tick(shards = 3): Promise<void> {
       await tick({ at: clock.now(), shards }, { planQueue });
-      await planQueue.drain(
-        (records) =>
-          processBatch(
-            records,
-            { source: 'plan', schema: PlanShardMessage, handle: (m) => planShard(m, planDeps) },
-            batchDeps,
-          ),
-        { waitUntil },
-      );
+      await drainPlanQueue(planQueue, planDeps, consumer);
     },
 
     /** Delivers the send queue until it is empty (the clock jumps over backoff delays). */
     async drainSends(): Promise<void> {
-      await sendQueue.drain(
-        (records) =>
-          processBatch(
-            records,
-            { source: 'send', schema: SendMessage, handle: (m) => sendStep(m, sendDeps) },
-            batchDeps,
-          ),
-        { waitUntil },
-      );
+      await drainSendQueue(sendQueue, sendDeps, consumer);
     },
 
     /** Lets time pass and reconciles lost sends, as the next tick's segment 0 would. */

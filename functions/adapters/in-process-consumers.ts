@@ -1,0 +1,52 @@
+import { processBatch } from '../app/batch.ts';
+import { type PlanShardDeps, planShard } from '../app/plan-shard.ts';
+import type { Counters, Log } from '../app/ports.ts';
+import { SendMessage, type SendStepDeps, sendStep } from '../app/send-step.ts';
+import { PlanShardMessage } from '../app/tick.ts';
+import type { InProcessQueue } from './in-process-queue.ts';
+
+/** What the batch runner needs: where malformed records are counted and logged. */
+export interface ConsumerDeps {
+  counters: Counters;
+  log: Log;
+  now: () => number;
+  /** lets time pass while only hidden (delayed) messages remain */
+  waitUntil: (epochMs: number) => Promise<void>;
+}
+
+// The local runtime and the integration tests consume the in-process queues exactly as the Lambda event
+// sources do: batches of up to 10, partial batch failures, the same parsing and use cases.
+
+/** Delivers the plan queue to plan-shard until it is empty. */
+export async function drainPlanQueue(
+  queue: InProcessQueue<PlanShardMessage>,
+  deps: PlanShardDeps,
+  consumer: ConsumerDeps,
+): Promise<void> {
+  await queue.drain(
+    (records) =>
+      processBatch(
+        records,
+        { source: 'plan', schema: PlanShardMessage, handle: (m) => planShard(m, deps) },
+        consumer,
+      ),
+    { waitUntil: consumer.waitUntil },
+  );
+}
+
+/** Delivers the send queue to send-step until it is empty (the clock jumps over backoff delays). */
+export async function drainSendQueue(
+  queue: InProcessQueue<SendMessage>,
+  deps: SendStepDeps,
+  consumer: ConsumerDeps,
+): Promise<void> {
+  await queue.drain(
+    (records) =>
+      processBatch(
+        records,
+        { source: 'send', schema: SendMessage, handle: (m) => sendStep(m, deps) },
+        consumer,
+      ),
+    { waitUntil: consumer.waitUntil },
+  );
+}
