@@ -24,7 +24,7 @@ import { SesEmailSender } from '../../functions/adapters/ses-sender.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import { reconcileSends } from '../../functions/app/reconcile-sends.ts';
 import { recordEmailEvent } from '../../functions/app/record-email-event.ts';
-import { type SendMessage, sendStep } from '../../functions/app/send-step.ts';
+import type { SendMessage } from '../../functions/app/send-step.ts';
 import { createStepRenderer } from '../../functions/app/step-renderer.ts';
 import { type PlanShardMessage, tick } from '../../functions/app/tick.ts';
 import { Account, Contact } from '../../functions/core/domain.ts';
