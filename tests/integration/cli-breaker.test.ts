@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runBreakerCommand, thresholdsFrom } from '../../cli/commands/breaker.ts';
 import { connect } from '../../cli/connect.ts';
-import { buildProgram } from '../../cli/main.ts';
 import { hourOf } from '../../functions/core/reputation.ts';
+import { runCli } from '../support/run-cli.ts';
 
 // `lowtouch breaker` against dynalite at a data directory, the way CS ops run it after `lowtouch demo`.
 
@@ -24,27 +24,7 @@ async function withState(
   }
 }
 
-/** Runs the real command line in-process; returns what it printed and its exit code. */
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(args, { from: 'user' });
-    return { stdout: stdout.join(''), stderr: stderr.join(''), exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    process.exitCode = undefined;
-    vi.restoreAllMocks();
-  }
-}
+const cli = runCli;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'lowtouch-cli-breaker-'));

@@ -2,32 +2,15 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runValidate } from '../../../cli/commands/validate.ts';
-import { buildProgram } from '../../../cli/main.ts';
+import { runCli } from '../../support/run-cli.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Runs `lowtouch validate` in-process and returns what it printed and its exit code. */
-async function validate(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(['validate', ...args], { from: 'user' });
-    return { stdout: stdout.join(''), stderr: stderr.join(''), exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    process.exitCode = undefined;
-    vi.restoreAllMocks();
-  }
+function validate(args: string[]) {
+  return runCli(['validate', ...args]);
 }
 
 /** Replaces the first line matching `pattern` in a file; returns its 1-based line number. */
