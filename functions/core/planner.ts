@@ -6,7 +6,7 @@ import type { CompiledCampaign, CompiledStep, Program } from './program.ts';
 import { sendIdOf } from './send.ts';
 import { type PreparedAccount, prepareAccount, type Subject, subjectOf } from './subject.ts';
 import { assignTier } from './tiers.ts';
-import { inWindow, nextWindowOpen, zoneFor } from './time-window.ts';
+import { inWindowNow, nextWindowOpen, zoneFor } from './time-window.ts';
 
 /** Why a due step did not go out; `final` reasons close the step, the others retry on a later tick. */
 export type SkipReason =
@@ -247,14 +247,9 @@ function pushSkip(
   reason: SkipReason,
   retryAt?: number,
 ): void {
-  ctx.decisions.push({
-    type: 'skip',
-    campaignId,
-    stepId,
-    reason,
-    final: FINAL[reason],
-    ...(retryAt !== undefined ? { retryAt } : {}),
-  });
+  const skip: Decision = { type: 'skip', campaignId, stepId, reason, final: FINAL[reason] };
+  if (retryAt !== undefined) skip.retryAt = retryAt;
+  ctx.decisions.push(skip);
 }
 
 /** Takes one email from the frequency-cap budget, or returns when the budget frees up again. */
@@ -328,7 +323,7 @@ function planSteps(
     }
     if (campaign.window) {
       const zone = zoneFor(contact.timeZone, ctx.program.policy.fallbackTimeZone);
-      if (!inWindow(campaign.window, now, zone)) {
+      if (!inWindowNow(campaign.window, now, zone)) {
         pushSkip(ctx, campaign.id, step.id, 'outside-window', nextWindowOpen(campaign.window, now, zone));
         return;
       }

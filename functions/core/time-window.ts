@@ -95,17 +95,40 @@ export function inWindow(window: CompiledWindow, at: number, timeZone: string): 
   return window.days.has(local.day) && local.minute >= window.start && local.minute < window.end;
 }
 
-const nextOpenings = new WeakMap<CompiledWindow, Map<string, number | undefined>>();
+/**
+ * The planner asks the same question for every contact of a tick: is this window open now in this zone,
+ * and when does it open next? Both answers are kept per window and zone for the last instant asked.
+ */
+interface WindowAnswer {
+  at: number;
+  inside: boolean;
+  next: number | undefined | null;
+}
+const answers = new WeakMap<CompiledWindow, Map<string, WindowAnswer>>();
+
+function answerFor(window: CompiledWindow, at: number, timeZone: string): WindowAnswer {
+  let byZone = answers.get(window);
+  if (!byZone) {
+    byZone = new Map();
+    answers.set(window, byZone);
+  }
+  let answer = byZone.get(timeZone);
+  if (!answer || answer.at !== at) {
+    answer = { at, inside: inWindow(window, at, timeZone), next: null };
+    byZone.set(timeZone, answer);
+  }
+  return answer;
+}
+
+/** inWindow, remembered per window and zone for the instant last asked (a tick asks for one instant). */
+export function inWindowNow(window: CompiledWindow, at: number, timeZone: string): boolean {
+  return answerFor(window, at, timeZone).inside;
+}
 
 /** The first instant at or after `from` (on a 15-minute grid) inside the window; undefined if none within 8 days. */
 export function nextWindowOpen(window: CompiledWindow, from: number, timeZone: string): number | undefined {
-  let memo = nextOpenings.get(window);
-  if (!memo) {
-    memo = new Map();
-    nextOpenings.set(window, memo);
-  }
-  const key = `${timeZone}|${from}`;
-  if (memo.has(key)) return memo.get(key);
+  const answer = answerFor(window, from, timeZone);
+  if (answer.next !== null) return answer.next;
   let found: number | undefined;
   let at = Math.ceil(from / QUARTER_HOUR) * QUARTER_HOUR;
   for (let i = 0; i < 8 * 96; i++, at += QUARTER_HOUR) {
@@ -114,8 +137,7 @@ export function nextWindowOpen(window: CompiledWindow, from: number, timeZone: s
       break;
     }
   }
-  if (memo.size > 10_000) memo.clear();
-  memo.set(key, found);
+  answer.next = found;
   return found;
 }
 
