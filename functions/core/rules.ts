@@ -48,6 +48,39 @@ const COMBINATORS = ['all', 'any', 'not', 'segment'];
 
 const ALWAYS_FALSE: Predicate = () => false;
 
+// Code generation. Every compiled predicate also records, when it can, its meaning as one JavaScript
+// expression over the subject `s`. The top-level rule then becomes a single generated function, so the
+// engine sees one call site per condition instead of one shared, megamorphic call site for all closures.
+// Only numbers, JSON-quoted strings and references into a constants array `k` enter the source text.
+const sources = new WeakMap<Predicate, string>();
+sources.set(ALWAYS_FALSE, 'false');
+let constants: unknown[] | undefined;
+
+function ref(value: unknown): string {
+  if (!constants) return '';
+  constants.push(value);
+  return `k[${constants.length - 1}]`;
+}
+
+function withSource(pred: Predicate, src: string | undefined): Predicate {
+  if (src !== undefined && constants) sources.set(pred, src);
+  return pred;
+}
+
+function sourcesOf(parts: readonly Predicate[]): string[] | undefined {
+  const out: string[] = [];
+  for (const part of parts) {
+    const src = sources.get(part);
+    if (src === undefined) return undefined;
+    out.push(src);
+  }
+  return out;
+}
+
+function isPredicate(value: unknown): value is Predicate {
+  return typeof value === 'function';
+}
+
 function isOperator(key: string): key is Operator {
   return OPERATOR_SET.has(key);
 }
@@ -58,6 +91,31 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 
 /** Compiles a rule mapping into a predicate; problems go to env.issues and compile to "false". */
 export function compileRule(node: unknown, path: DocPath, env: RuleEnv): Predicate {
+  return compileWith(node, path, env, true);
+}
+
+/** The same rule as composed closures, without code generation: the reference the generated code is tested against. */
+export function interpretRule(node: unknown, path: DocPath, env: RuleEnv): Predicate {
+  return compileWith(node, path, env, false);
+}
+
+function compileWith(node: unknown, path: DocPath, env: RuleEnv, generate: boolean): Predicate {
+  const outer = constants;
+  const mine: unknown[] = [];
+  constants = mine;
+  const issuesBefore = env.issues.length;
+  try {
+    const pred = compileNode(node, path, env);
+    const src = sources.get(pred);
+    if (!generate || src === undefined || env.issues.length > issuesBefore) return pred;
+    const generated: unknown = new Function('k', `'use strict'; let t; return (s) => ${src};`)(mine);
+    return isPredicate(generated) ? generated : pred;
+  } finally {
+    constants = outer;
+  }
+}
+
+function compileNode(node: unknown, path: DocPath, env: RuleEnv): Predicate {
   if (!isMapping(node)) {
     env.issues.push({
       path,
@@ -70,13 +128,17 @@ export function compileRule(node: unknown, path: DocPath, env: RuleEnv): Predica
     const at = [...path, key];
     if (key === 'all' || key === 'any') parts.push(compileList(key, value, at, env));
     else if (key === 'not') {
-      const inner = compileRule(value, at, env);
-      parts.push((s) => !inner(s));
+      const inner = compileNode(value, at, env);
+      const src = sources.get(inner);
+      parts.push(withSource((s) => !inner(s), src === undefined ? undefined : `!(${src})`));
     } else if (key === 'segment') {
       if (typeof value !== 'string') {
         env.issues.push({ path: at, message: `segment expects a segment id (got ${describeValue(value)})` });
         parts.push(ALWAYS_FALSE);
-      } else parts.push(env.segment(value, at) ?? ALWAYS_FALSE);
+      } else {
+        const segment = env.segment(value, at);
+        parts.push(segment ? withSource((s) => segment(s), `${ref(segment)}(s)`) : ALWAYS_FALSE);
+      }
     } else parts.push(compileField(key, value, at, env));
   }
   if (parts.length === 0) {
@@ -88,20 +150,22 @@ export function compileRule(node: unknown, path: DocPath, env: RuleEnv): Predica
 
 function conjunction(parts: Predicate[]): Predicate {
   if (parts.length === 1) return parts[0] ?? ALWAYS_FALSE;
+  const src = sourcesOf(parts)?.join(' && ');
   const [a, b] = parts;
-  if (parts.length === 2 && a && b) return (s) => a(s) && b(s);
-  return (s) => {
+  if (parts.length === 2 && a && b) return withSource((s) => a(s) && b(s), src && `(${src})`);
+  return withSource((s) => {
     for (const part of parts) if (!part(s)) return false;
     return true;
-  };
+  }, src && `(${src})`);
 }
 
 function disjunction(parts: Predicate[]): Predicate {
   if (parts.length === 1) return parts[0] ?? ALWAYS_FALSE;
-  return (s) => {
+  const src = sourcesOf(parts)?.join(' || ');
+  return withSource((s) => {
     for (const part of parts) if (part(s)) return true;
     return false;
-  };
+  }, src && `(${src})`);
 }
 
 function compileList(kind: 'all' | 'any', value: unknown, at: DocPath, env: RuleEnv): Predicate {
@@ -112,7 +176,7 @@ function compileList(kind: 'all' | 'any', value: unknown, at: DocPath, env: Rule
     });
     return ALWAYS_FALSE;
   }
-  const parts = value.map((item, index) => compileRule(item, [...at, index], env));
+  const parts = value.map((item, index) => compileNode(item, [...at, index], env));
   return kind === 'all' ? conjunction(parts) : disjunction(parts);
 }
 
@@ -235,6 +299,8 @@ function dayCount(value: unknown, at: DocPath, env: RuleEnv): number | undefined
 
 function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPath, env: RuleEnv): Predicate {
   const get = field.get;
+  const G = `${ref(get)}(s)`;
+  const J = (value: unknown) => JSON.stringify(value);
   const need = (ok: boolean, expected: string): boolean => {
     if (!ok) env.issues.push({ path: at, message: `${op} cannot be used on "${field.path}" (${expected})` });
     return ok;
@@ -246,13 +312,18 @@ function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPat
       if (!need(field.type !== 'string[]', 'a list field; use contains')) return ALWAYS_FALSE;
       const v = literal(field, arg, at, env);
       if (v === undefined) return ALWAYS_FALSE;
-      return op === 'eq' ? (s) => get(s) === v : (s) => get(s) !== v;
+      return op === 'eq'
+        ? withSource((s) => get(s) === v, `${G} === ${J(v)}`)
+        : withSource((s) => get(s) !== v, `${G} !== ${J(v)}`);
     }
     case 'in':
     case 'nin': {
       if (!need(field.type !== 'string[]', 'a list field; use contains')) return ALWAYS_FALSE;
       const set: ReadonlySet<unknown> = new Set(literalList(field, arg, at, env));
-      return op === 'in' ? (s) => set.has(get(s)) : (s) => !set.has(get(s));
+      const S = ref(set);
+      return op === 'in'
+        ? withSource((s) => set.has(get(s)), `${S}.has(${G})`)
+        : withSource((s) => !set.has(get(s)), `!${S}.has(${G})`);
     }
     case 'gt':
     case 'gte':
@@ -261,10 +332,11 @@ function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPat
       if (!need(ordered, 'it needs a number or date field')) return ALWAYS_FALSE;
       const v = literal(field, arg, at, env);
       if (typeof v !== 'number') return ALWAYS_FALSE;
-      if (op === 'gt') return (s) => num(get(s)) > v;
-      if (op === 'gte') return (s) => num(get(s)) >= v;
-      if (op === 'lt') return (s) => num(get(s)) < v;
-      return (s) => num(get(s)) <= v;
+      // a missing value (undefined) compares false either way, as NaN does
+      if (op === 'gt') return withSource((s) => num(get(s)) > v, `${G} > ${v}`);
+      if (op === 'gte') return withSource((s) => num(get(s)) >= v, `${G} >= ${v}`);
+      if (op === 'lt') return withSource((s) => num(get(s)) < v, `${G} < ${v}`);
+      return withSource((s) => num(get(s)) <= v, `${G} <= ${v}`);
     }
     case 'between': {
       if (!need(ordered, 'it needs a number or date field')) return ALWAYS_FALSE;
@@ -282,17 +354,20 @@ function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPat
         });
         return ALWAYS_FALSE;
       }
-      return (s) => {
+      return withSource((s) => {
         const x = num(get(s));
         return x >= lo && x <= hi;
-      };
+      }, `(t = ${G}, t >= ${lo} && t <= ${hi})`);
     }
     case 'exists': {
       if (typeof arg !== 'boolean') {
         env.issues.push({ path: at, message: `exists expects true or false (got ${describeValue(arg)})` });
         return ALWAYS_FALSE;
       }
-      return arg ? (s) => present(get(s)) : (s) => !present(get(s));
+      const isPresent = `(t = ${G}, t !== undefined && t !== null && t !== '')`;
+      return arg
+        ? withSource((s) => present(get(s)), isPresent)
+        : withSource((s) => !present(get(s)), `!${isPresent}`);
     }
     case 'contains': {
       if (!need(field.type === 'string[]' || field.type === 'string', 'it needs a text or list field'))
@@ -301,10 +376,13 @@ function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPat
         env.issues.push({ path: at, message: `contains expects a text value (got ${describeValue(arg)})` });
         return ALWAYS_FALSE;
       }
-      return (s) => {
-        const v = get(s);
-        return Array.isArray(v) ? v.includes(arg) : typeof v === 'string' && v.includes(arg);
-      };
+      return withSource(
+        (s) => {
+          const v = get(s);
+          return Array.isArray(v) ? v.includes(arg) : typeof v === 'string' && v.includes(arg);
+        },
+        `(t = ${G}, Array.isArray(t) ? t.includes(${J(arg)}) : typeof t === 'string' && t.includes(${J(arg)}))`,
+      );
     }
     case 'withinDays':
     case 'olderThanDays':
@@ -313,15 +391,16 @@ function compileOperator(field: FieldDef, op: Operator, arg: unknown, at: DocPat
       const span = dayCount(arg, at, env);
       if (span === undefined) return ALWAYS_FALSE;
       if (op === 'withinDays')
-        return (s) => {
+        return withSource((s) => {
           const t = num(get(s));
           return t <= s.now && t >= s.now - span;
-        };
-      if (op === 'olderThanDays') return (s) => num(get(s)) < s.now - span;
-      return (s) => {
+        }, `(t = ${G}, t <= s.now && t >= s.now - ${span})`);
+      if (op === 'olderThanDays')
+        return withSource((s) => num(get(s)) < s.now - span, `${G} < s.now - ${span}`);
+      return withSource((s) => {
         const t = num(get(s));
         return t >= s.now && t <= s.now + span;
-      };
+      }, `(t = ${G}, t >= s.now && t <= s.now + ${span})`);
     }
   }
 }
