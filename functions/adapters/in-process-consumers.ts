@@ -1,4 +1,4 @@
-import { processBatch } from '../app/batch.ts';
+import { type BatchSpec, processBatch } from '../app/batch.ts';
 import { type PlanShardDeps, planShard } from '../app/plan-shard.ts';
 import type { Counters, Log } from '../app/ports.ts';
 import { SendMessage, type SendStepDeps, sendStep } from '../app/send-step.ts';
@@ -17,36 +17,37 @@ export interface ConsumerDeps {
 // The local runtime and the integration tests consume the in-process queues exactly as the Lambda event
 // sources do: batches of up to 10, partial batch failures, the same parsing and use cases.
 
+/** Delivers a queue to its use case until it is empty, in batches with partial failures. */
+async function drainWith<T>(
+  queue: InProcessQueue<T>,
+  spec: BatchSpec<T>,
+  consumer: ConsumerDeps,
+): Promise<void> {
+  await queue.drain((records) => processBatch(records, spec, consumer), { waitUntil: consumer.waitUntil });
+}
+
 /** Delivers the plan queue to plan-shard until it is empty. */
-export async function drainPlanQueue(
+export function drainPlanQueue(
   queue: InProcessQueue<PlanShardMessage>,
   deps: PlanShardDeps,
   consumer: ConsumerDeps,
 ): Promise<void> {
-  await queue.drain(
-    (records) =>
-      processBatch(
-        records,
-        { source: 'plan', schema: PlanShardMessage, handle: (m) => planShard(m, deps) },
-        consumer,
-      ),
-    { waitUntil: consumer.waitUntil },
+  return drainWith(
+    queue,
+    { source: 'plan', schema: PlanShardMessage, handle: (m) => planShard(m, deps) },
+    consumer,
   );
 }
 
 /** Delivers the send queue to send-step until it is empty (the clock jumps over backoff delays). */
-export async function drainSendQueue(
+export function drainSendQueue(
   queue: InProcessQueue<SendMessage>,
   deps: SendStepDeps,
   consumer: ConsumerDeps,
 ): Promise<void> {
-  await queue.drain(
-    (records) =>
-      processBatch(
-        records,
-        { source: 'send', schema: SendMessage, handle: (m) => sendStep(m, deps) },
-        consumer,
-      ),
-    { waitUntil: consumer.waitUntil },
+  return drainWith(
+    queue,
+    { source: 'send', schema: SendMessage, handle: (m) => sendStep(m, deps) },
+    consumer,
   );
 }
