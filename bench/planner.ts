@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomStream } from '../cli/demo/random.ts';
 import { FEATURES } from '../cli/demo/seed-data.ts';
-import type { Account, Contact } from '../functions/core/domain.ts';
-import { loadProgram } from '../functions/core/load-program.ts';
-import { emptyPlanState, type PlanState } from '../functions/core/plan-state.ts';
-import { applyDecisions, planContact, prepareAccounts } from '../functions/core/planner.ts';
-import type { PreparedAccount } from '../functions/core/subject.ts';
+import { loadProgram } from '../functions/core/campaign/load-program.ts';
+import { emptyPlanState, type PlanState } from '../functions/core/campaign/plan-state.ts';
+import { applyDecisions, planContact, prepareAccounts } from '../functions/core/campaign/planner.ts';
+import type { PreparedAccount } from '../functions/core/campaign/subject.ts';
+import type { Account, Contact } from '../functions/core/shared/domain.ts';
 import { type BenchResult, bestCpuOf } from './bench-result.ts';
 import { EXTRA_CAMPAIGNS } from './planner-campaigns.ts';
 

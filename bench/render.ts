@@ -4,10 +4,10 @@ import {
   loadTemplateCatalog,
   readTemplateSources,
 } from '../functions/adapters/template-files.ts';
-import { compileTemplateSource } from '../functions/core/template-compile.ts';
-import { buildRenderContext } from '../functions/core/template-context.ts';
-import { renderEmail } from '../functions/core/template-render.ts';
-import type { CompiledTemplate, RenderContext } from '../functions/core/template-types.ts';
+import { compileTemplateSource } from '../functions/core/templates/compile.ts';
+import { buildRenderContext } from '../functions/core/templates/context.ts';
+import { renderEmail } from '../functions/core/templates/render.ts';
+import type { CompiledTemplate, RenderContext } from '../functions/core/templates/types.ts';
 import { type BenchResult, bestCpuOf, cpuMs } from './bench-result.ts';
 
 const NOW = Date.parse('2026-12-09T01:00:00Z');

@@ -16,7 +16,7 @@ import {
   type SendResult,
 } from '../functions/app/ports.ts';
 import { SendMessage, type SendStepDeps, sendStep } from '../functions/app/send-step.ts';
-import { Account, Contact } from '../functions/core/domain.ts';
+import { Account, Contact } from '../functions/core/shared/domain.ts';
 import type { BenchResult } from './bench-result.ts';
 
 // The send-step pipeline (queue → batch → send-step → pacing → SES) against an SES fake that accepts

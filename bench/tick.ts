@@ -8,8 +8,8 @@ import { planShardDeps, type Wiring } from '../functions/adapters/runtime-wiring
 import { planShard } from '../functions/app/plan-shard.ts';
 import type { SendMessage } from '../functions/app/send-step.ts';
 import { PlanShardMessage, tick } from '../functions/app/tick.ts';
-import type { Contact } from '../functions/core/domain.ts';
-import { prepareAccounts } from '../functions/core/planner.ts';
+import { prepareAccounts } from '../functions/core/campaign/planner.ts';
+import type { Contact } from '../functions/core/shared/domain.ts';
 import type { BenchResult } from './bench-result.ts';
 import { benchProgram, NOW, population, steadyStates } from './planner.ts';
 

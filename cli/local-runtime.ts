@@ -32,11 +32,11 @@ import type { SendMessage } from '../functions/app/send-step.ts';
 import { createStepRenderer } from '../functions/app/step-renderer.ts';
 import { type PlanShardMessage, tick } from '../functions/app/tick.ts';
 import { handleUnsubscribe } from '../functions/app/unsubscribe.ts';
-import type { Program } from '../functions/core/program.ts';
-import { SesEventBridgeEvent } from '../functions/core/ses-events.ts';
-import type { SigningKey } from '../functions/core/unsubscribe-token.ts';
-import { signUnsubscribeToken } from '../functions/core/unsubscribe-token.ts';
-import type { UsageEvent } from '../functions/core/usage-events.ts';
+import type { Program } from '../functions/core/campaign/program.ts';
+import type { SigningKey } from '../functions/core/sending/unsubscribe-token.ts';
+import { signUnsubscribeToken } from '../functions/core/sending/unsubscribe-token.ts';
+import { SesEventBridgeEvent } from '../functions/core/tracking/ses-events.ts';
+import type { UsageEvent } from '../functions/core/tracking/usage-events.ts';
 import { type Chaos, NO_CHAOS } from './chaos.ts';
 import { randomStream } from './demo/random.ts';
 

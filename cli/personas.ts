@@ -1,7 +1,7 @@
-import { Account, Contact } from '../functions/core/domain.ts';
-import { languageOf } from '../functions/core/locale.ts';
-import { localizeBrand } from '../functions/core/template-context.ts';
-import type { Brand, BrandSpec, CsmDigestContext } from '../functions/core/template-types.ts';
+import { Account, Contact } from '../functions/core/shared/domain.ts';
+import { languageOf } from '../functions/core/shared/locale.ts';
+import { localizeBrand } from '../functions/core/templates/context.ts';
+import type { Brand, BrandSpec, CsmDigestContext } from '../functions/core/templates/types.ts';
 
 /** The sample customers that previews and test sends render for. */
 export const PERSONA_NAMES = ['power', 'steady', 'at-risk', 'new'] as const;

@@ -13,7 +13,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env-keys.ts';
 import { TABLES, type TableSpec } from '../functions/adapters/tables.ts';
-import { USAGE_EVENT_SOURCE } from '../functions/core/usage-events.ts';
+import { USAGE_EVENT_SOURCE } from '../functions/core/tracking/usage-events.ts';
 import { logicalIdOf, retention, tableById } from './cdk-helpers.ts';
 import type { LowtouchConfig } from './config.ts';
 import { createAlarmTopic, createReputationAlarms } from './constructs/alarms.ts';

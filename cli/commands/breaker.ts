@@ -7,7 +7,7 @@ import {
   breakerStatus,
   resumeBreaker,
 } from '../../functions/app/breaker-control.ts';
-import { type BreakerThresholds, DEFAULT_BREAKER } from '../../functions/core/reputation.ts';
+import { type BreakerThresholds, DEFAULT_BREAKER } from '../../functions/core/tracking/reputation.ts';
 import { ConnectError, connect } from '../connect.ts';
 import { addConnectionOptions, type ConnectionFlags, connectionFlagsOf } from '../options.ts';
 

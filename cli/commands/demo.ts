@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SendRecord } from '../../functions/core/send.ts';
+import type { SendRecord } from '../../functions/core/sending/send.ts';
 import { parseChaos } from '../chaos.ts';
 import { runDemo } from '../demo/run-demo.ts';
 import { instantOption, intOption, table } from '../options.ts';

@@ -12,8 +12,8 @@ import {
   parseFormats,
   snapshotKpiSource,
 } from '../../functions/app/export-kpis.ts';
-import type { DayRange, PeriodKind } from '../../functions/core/kpi-dates.ts';
-import { type CampaignInfo, KpiSnapshot } from '../../functions/core/kpi-inputs.ts';
+import type { DayRange, PeriodKind } from '../../functions/core/kpi/dates.ts';
+import { type CampaignInfo, KpiSnapshot } from '../../functions/core/kpi/inputs.ts';
 import { connect } from '../connect.ts';
 
 /** Options of `lowtouch kpi`, as the command line gives them (also what the demo passes). */

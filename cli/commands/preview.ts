@@ -3,13 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
-import { formatFromAddress } from '../../functions/core/mailbox.ts';
-import type { CompiledCampaign, CompiledStep, Program } from '../../functions/core/program.ts';
-import type { TemplateCatalog } from '../../functions/core/template-catalog.ts';
-import { buildRenderContext, type LocalizableFeature } from '../../functions/core/template-context.ts';
-import { renderCsmDigest, renderEmail } from '../../functions/core/template-render.ts';
-import type { BrandSpec, RenderedEmail } from '../../functions/core/template-types.ts';
-import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/unsubscribe-token.ts';
+import type { CompiledCampaign, CompiledStep, Program } from '../../functions/core/campaign/program.ts';
+import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/sending/unsubscribe-token.ts';
+import type { TemplateCatalog } from '../../functions/core/templates/catalog.ts';
+import { buildRenderContext, type LocalizableFeature } from '../../functions/core/templates/context.ts';
+import { formatFromAddress } from '../../functions/core/templates/mailbox.ts';
+import { renderCsmDigest, renderEmail } from '../../functions/core/templates/render.ts';
+import type { BrandSpec, RenderedEmail } from '../../functions/core/templates/types.ts';
 import {
   isPersonaName,
   PERSONA_NAMES,

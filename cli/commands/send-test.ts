@@ -7,9 +7,9 @@ import { SesEmailSender } from '../../functions/adapters/ses-sender.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import type { OutgoingEmail } from '../../functions/app/ports.ts';
 import { createStepRenderer } from '../../functions/app/step-renderer.ts';
-import type { Contact } from '../../functions/core/domain.ts';
-import { SendRecord } from '../../functions/core/send.ts';
-import { prepareAccount, subjectOf } from '../../functions/core/subject.ts';
+import { prepareAccount, subjectOf } from '../../functions/core/campaign/subject.ts';
+import { SendRecord } from '../../functions/core/sending/send.ts';
+import type { Contact } from '../../functions/core/shared/domain.ts';
 import { connect } from '../connect.ts';
 import {
   checkRequest,

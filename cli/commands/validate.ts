@@ -2,8 +2,8 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { scanTemplateCatalog } from '../../functions/adapters/template-files.ts';
-import type { Program } from '../../functions/core/program.ts';
-import type { TemplateProblem } from '../../functions/core/template-types.ts';
+import type { Program } from '../../functions/core/campaign/program.ts';
+import type { TemplateProblem } from '../../functions/core/templates/types.ts';
 
 /** What `lowtouch validate` found: every campaign error and template problem, one line each. */
 export interface ValidateResult {

@@ -1,5 +1,5 @@
 import type { StoredEmail } from '../../functions/adapters/local-emulators.ts';
-import type { SendRecord } from '../../functions/core/send.ts';
+import type { SendRecord } from '../../functions/core/sending/send.ts';
 
 /** One intended email set against what the SES emulator received. */
 export interface LedgerEntry {

@@ -1,6 +1,6 @@
-import { DAY_MS } from '../../functions/core/duration.ts';
-import { encodeTagValue, TAG } from '../../functions/core/email-tags.ts';
-import { UsageEvent } from '../../functions/core/usage-events.ts';
+import { encodeTagValue, TAG } from '../../functions/core/sending/email-tags.ts';
+import { DAY_MS } from '../../functions/core/shared/duration.ts';
+import { UsageEvent } from '../../functions/core/tracking/usage-events.ts';
 import type { Random } from './random.ts';
 import { DAILY_LOGIN, type DemoContact, type Persona } from './seed-data.ts';
 

@@ -4,8 +4,8 @@ import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { RETENTION } from '../../functions/adapters/runtime-wiring.ts';
 import { campaignInfoOf } from '../../functions/app/export-kpis.ts';
-import { DAY_MS } from '../../functions/core/duration.ts';
-import type { SendRecord } from '../../functions/core/send.ts';
+import type { SendRecord } from '../../functions/core/sending/send.ts';
+import { DAY_MS } from '../../functions/core/shared/duration.ts';
 import type { Chaos } from '../chaos.ts';
 import { runKpiCommand } from '../commands/kpi.ts';
 import { type AcceptedMail, LOCAL_SENDER, type LocalRuntime, startLocalRuntime } from '../local-runtime.ts';

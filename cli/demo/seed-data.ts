@@ -1,6 +1,6 @@
-import type { Account, Contact, DailyUsage } from '../../functions/core/domain.ts';
-import { DAY_MS } from '../../functions/core/duration.ts';
-import { rollupUsage } from '../../functions/core/usage-events.ts';
+import type { Account, Contact, DailyUsage } from '../../functions/core/shared/domain.ts';
+import { DAY_MS } from '../../functions/core/shared/duration.ts';
+import { rollupUsage } from '../../functions/core/tracking/usage-events.ts';
 import type { Random } from './random.ts';
 
 /** How a simulated contact behaves: drives usage history and reactions to email. */

@@ -1,5 +1,5 @@
 import type { ImportKind } from '../../functions/app/import-records.ts';
-import { closest } from '../../functions/core/suggest.ts';
+import { closest } from '../../functions/core/shared/suggest.ts';
 import { ImportFileError } from './csv-file.ts';
 
 /** How a cell's text becomes a field value. */

@@ -5,7 +5,7 @@ import {
   SesEventDetail,
   type SesEventType,
   sesEventTime,
-} from '../../functions/core/ses-events.ts';
+} from '../../functions/core/tracking/ses-events.ts';
 
 /** One line of a replay file: an SES event ready for the tracker, or why the line cannot be used. */
 export type EventLine =

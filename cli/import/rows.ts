@@ -5,7 +5,7 @@ import type {
   ImportRow,
   UsageCandidate,
 } from '../../functions/app/import-records.ts';
-import { Account, Contact, DailyUsage } from '../../functions/core/domain.ts';
+import { Account, Contact, DailyUsage } from '../../functions/core/shared/domain.ts';
 import { type ColumnSpec, hintOf } from './columns.ts';
 import type { CsvRow } from './csv-file.ts';
 

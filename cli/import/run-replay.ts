@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { trackerDeps } from '../../functions/adapters/runtime-wiring.ts';
 import { forEachLimited } from '../../functions/app/import-records.ts';
 import { recordEmailEvent, type TrackerDeps } from '../../functions/app/record-email-event.ts';
-import type { SesEventBridgeEvent } from '../../functions/core/ses-events.ts';
+import type { SesEventBridgeEvent } from '../../functions/core/tracking/ses-events.ts';
 import { connect } from '../connect.ts';
 import { type ConnectionFlags, table } from '../options.ts';
 import { ImportFileError } from './csv-file.ts';

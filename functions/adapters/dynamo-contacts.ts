@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepository, ContactRepository, StoredContact } from '../app/ports.ts';
-import { Account, Contact, type UsageRollup } from '../core/domain.ts';
-import { type PlanState, PlanState as PlanStateSchema } from '../core/plan-state.ts';
+import { type PlanState, PlanState as PlanStateSchema } from '../core/campaign/plan-state.ts';
+import { Account, Contact, type UsageRollup } from '../core/shared/domain.ts';
 import { type CapacityMeter, isConditionFailure } from './dynamo-client.ts';
 
 /** Called for an item that does not parse, so one bad row is reported and skipped, not fatal. */

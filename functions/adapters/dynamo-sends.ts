@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FirstFact, SendRepository } from '../app/ports.ts';
-import { SendRecord, type SendStatus } from '../core/send.ts';
+import { SendRecord, type SendStatus } from '../core/sending/send.ts';
 import { type CapacityMeter, isConditionFailure } from './dynamo-client.ts';
 
 const PENDING: ReadonlySet<SendStatus> = new Set(['claimed', 'sending']);

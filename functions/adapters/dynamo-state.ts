@@ -10,8 +10,8 @@ import type {
   NpsLog,
   ReputationLog,
 } from '../app/ports.ts';
-import { NpsResponse } from '../core/domain.ts';
-import type { ReputationBucket } from '../core/reputation.ts';
+import { NpsResponse } from '../core/shared/domain.ts';
+import type { ReputationBucket } from '../core/tracking/reputation.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 
 // Keys in the `state` table (pk / sk):

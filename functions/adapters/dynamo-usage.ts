@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageStore } from '../app/ports.ts';
-import type { DailyUsage } from '../core/domain.ts';
-import { type UsageEvent, utcDay } from '../core/usage-events.ts';
+import type { DailyUsage } from '../core/shared/domain.ts';
+import { type UsageEvent, utcDay } from '../core/tracking/usage-events.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 
 // One item per contact per UTC day. Feature counts live in top-level attributes `feature:<name>` so a

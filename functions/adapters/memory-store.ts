@@ -16,17 +16,17 @@ import type {
   SuppressionList,
   UsageStore,
 } from '../app/ports.ts';
+import { emptyPlanState, type PlanState } from '../core/campaign/plan-state.ts';
+import type { SendRecord, SendStatus } from '../core/sending/send.ts';
 import {
   type Account,
   Contact,
   type DailyUsage,
   type NpsResponse,
   type UsageRollup,
-} from '../core/domain.ts';
-import { emptyPlanState, type PlanState } from '../core/plan-state.ts';
-import type { ReputationBucket } from '../core/reputation.ts';
-import type { SendRecord, SendStatus } from '../core/send.ts';
-import { type UsageEvent, utcDay } from '../core/usage-events.ts';
+} from '../core/shared/domain.ts';
+import type { ReputationBucket } from '../core/tracking/reputation.ts';
+import { type UsageEvent, utcDay } from '../core/tracking/usage-events.ts';
 
 // In-memory implementations of every repository port, with the same conditional semantics as the
 // DynamoDB adapters. Unit tests and the sender benchmark run on them.

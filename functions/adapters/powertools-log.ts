@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../app/ports.ts';
-import { redactEmails } from '../core/redact.ts';
+import { redactEmails } from '../core/shared/redact.ts';
 
 function scrub(value: unknown): unknown {
   if (typeof value === 'string') return redactEmails(value);

@@ -5,8 +5,8 @@ import {
   loadProgram,
   type ProgramError,
   type SourceFile,
-} from '../core/load-program.ts';
-import type { Program } from '../core/program.ts';
+} from '../core/campaign/load-program.ts';
+import type { Program } from '../core/campaign/program.ts';
 
 export type { ProgramError };
 export { formatProgramErrors };

@@ -14,10 +14,10 @@ import type { ReconcileDeps } from '../app/reconcile-sends.ts';
 import type { TrackerDeps } from '../app/record-email-event.ts';
 import type { SendFaults, SendMessage, SendPolicy, SendStepDeps } from '../app/send-step.ts';
 import type { UnsubscribeDeps } from '../app/unsubscribe.ts';
-import { DAY_MS } from '../core/duration.ts';
-import type { Program } from '../core/program.ts';
-import { type BreakerThresholds, DEFAULT_BREAKER } from '../core/reputation.ts';
-import type { SigningKey } from '../core/unsubscribe-token.ts';
+import type { Program } from '../core/campaign/program.ts';
+import type { SigningKey } from '../core/sending/unsubscribe-token.ts';
+import { DAY_MS } from '../core/shared/duration.ts';
+import { type BreakerThresholds, DEFAULT_BREAKER } from '../core/tracking/reputation.ts';
 import type { CapacityMeter, TableNames } from './dynamo-client.ts';
 import {
   DynamoAccountRepository,

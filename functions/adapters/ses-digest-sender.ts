@@ -1,10 +1,10 @@
 import type { DigestSender } from '../app/ctas.ts';
 import type { Clock, EmailSender } from '../app/ports.ts';
-import type { CsmDigest } from '../core/ctas.ts';
-import type { TemplateCatalog } from '../core/template-catalog.ts';
-import { localizeBrand } from '../core/template-context.ts';
-import { renderCsmDigest } from '../core/template-render.ts';
-import type { BrandSpec } from '../core/template-types.ts';
+import type { CsmDigest } from '../core/accounts/ctas.ts';
+import type { TemplateCatalog } from '../core/templates/catalog.ts';
+import { localizeBrand } from '../core/templates/context.ts';
+import { renderCsmDigest } from '../core/templates/render.ts';
+import type { BrandSpec } from '../core/templates/types.ts';
 
 /** A digest could not be delivered; the nightly job counts it and goes on. */
 export class DigestSendError extends Error {

@@ -1,7 +1,7 @@
 import { type SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { type EmailSender, type OutgoingEmail, RetryableSendError, type SendResult } from '../app/ports.ts';
-import { encodeTagValue, TAG } from '../core/email-tags.ts';
-import { formatFromAddress } from '../core/mailbox.ts';
+import { encodeTagValue, TAG } from '../core/sending/email-tags.ts';
+import { formatFromAddress } from '../core/templates/mailbox.ts';
 
 /** Sender settings that come from the stack. */
 export interface SesSenderConfig {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SigningKey } from '../core/unsubscribe-token.ts';
+import type { SigningKey } from '../core/sending/unsubscribe-token.ts';
 import { ConfigError } from './dynamo-client.ts';
 
 /**

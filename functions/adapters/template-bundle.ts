@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { catalogFromBundle, type TemplateCatalog } from '../core/template-catalog.ts';
+import { catalogFromBundle, type TemplateCatalog } from '../core/templates/catalog.ts';
 
 // Kept apart from template-files.ts so a function that only loads precompiled templates does not pull in MJML.
 

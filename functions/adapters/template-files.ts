@@ -1,15 +1,15 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hydrateTemplate, parseCompiledTemplateData, TemplateCatalog } from '../core/template-catalog.ts';
-import { compileTemplateData, type TemplateCompileCache } from '../core/template-compile.ts';
-import type { TemplateSourceSet } from '../core/template-source.ts';
+import { hydrateTemplate, parseCompiledTemplateData, TemplateCatalog } from '../core/templates/catalog.ts';
+import { compileTemplateData, type TemplateCompileCache } from '../core/templates/compile.ts';
+import type { TemplateSourceSet } from '../core/templates/source.ts';
 import {
   type CompiledTemplate,
   type CompiledTemplateData,
   TemplateCompileError,
   type TemplateProblem,
-} from '../core/template-types.ts';
+} from '../core/templates/types.ts';
 
 /** The templates directory that ships with the project. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));

@@ -1,5 +1,5 @@
-import { type Decision, planContact, prepareAccounts } from '../core/planner.ts';
-import type { Program } from '../core/program.ts';
+import { type Decision, planContact, prepareAccounts } from '../core/campaign/planner.ts';
+import type { Program } from '../core/campaign/program.ts';
 import type { AccountRepository, ContactRepository } from './ports.ts';
 
 /** One bucket of a dry run: how many contacts would get this decision, with a few of their ids. */

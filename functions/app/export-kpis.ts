@@ -1,12 +1,12 @@
-import type { Account, Contact, DailyUsage, NpsResponse } from '../core/domain.ts';
-import { computeKpis, type KpiDataset, usageWindowFor } from '../core/kpi-dataset.ts';
-import { addDays, type DayRange, daysBetween, isDay, type PeriodKind } from '../core/kpi-dates.ts';
-import { EXPORT_FORMATS, type ExportFormat, exportFiles, recipientFiles } from '../core/kpi-exports.ts';
-import type { CampaignInfo, ContactEnrollment, KpiSnapshot } from '../core/kpi-inputs.ts';
-import { buildLoginIndex } from '../core/kpi-login.ts';
-import { recipientRows } from '../core/kpi-recipients.ts';
-import type { Program } from '../core/program.ts';
-import type { SendRecord } from '../core/send.ts';
+import type { Program } from '../core/campaign/program.ts';
+import { computeKpis, type KpiDataset, usageWindowFor } from '../core/kpi/dataset.ts';
+import { addDays, type DayRange, daysBetween, isDay, type PeriodKind } from '../core/kpi/dates.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportFiles, recipientFiles } from '../core/kpi/exports.ts';
+import type { CampaignInfo, ContactEnrollment, KpiSnapshot } from '../core/kpi/inputs.ts';
+import { buildLoginIndex } from '../core/kpi/login.ts';
+import { recipientRows } from '../core/kpi/recipients.ts';
+import type { SendRecord } from '../core/sending/send.ts';
+import type { Account, Contact, DailyUsage, NpsResponse } from '../core/shared/domain.ts';
 import type { Clock } from './ports.ts';
 
 /** Reads the KPI inputs. The DynamoDB adapter scans the tables; tests and the CLI use a snapshot. */

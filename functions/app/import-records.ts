@@ -1,6 +1,6 @@
-import { Account, Contact, DailyUsage } from '../core/domain.ts';
-import { DAY_MS } from '../core/duration.ts';
-import { closest } from '../core/suggest.ts';
+import { Account, Contact, DailyUsage } from '../core/shared/domain.ts';
+import { DAY_MS } from '../core/shared/duration.ts';
+import { closest } from '../core/shared/suggest.ts';
 import { refreshUsageRollup } from './ingest-usage.ts';
 import type { AccountRepository, Clock, ContactRepository, UsageStore } from './ports.ts';
 

@@ -1,5 +1,5 @@
-import { DAY_MS } from '../core/duration.ts';
-import { rollupUsage, type UsageEvent } from '../core/usage-events.ts';
+import { DAY_MS } from '../core/shared/duration.ts';
+import { rollupUsage, type UsageEvent } from '../core/tracking/usage-events.ts';
 import type {
   AccountRepository,
   Clock,

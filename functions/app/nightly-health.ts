@@ -1,9 +1,9 @@
-import { type Cta, CtaConfig, evaluateCtas } from '../core/ctas.ts';
-import type { Account, Contact, DailyUsage, Health, NpsResponse, Tier } from '../core/domain.ts';
-import { scoreHealth } from '../core/health.ts';
-import { addDays } from '../core/kpi-dates.ts';
-import type { Program } from '../core/program.ts';
-import { assignTier } from '../core/tiers.ts';
+import { type Cta, CtaConfig, evaluateCtas } from '../core/accounts/ctas.ts';
+import { scoreHealth } from '../core/accounts/health.ts';
+import { assignTier } from '../core/accounts/tiers.ts';
+import type { Program } from '../core/campaign/program.ts';
+import { addDays } from '../core/kpi/dates.ts';
+import type { Account, Contact, DailyUsage, Health, NpsResponse, Tier } from '../core/shared/domain.ts';
 import { type CtaStore, type DigestSender, raiseCtas, sendCtaDigests } from './ctas.ts';
 import type { AccountRepository, BusEvent, Clock, EventPublisher, Log } from './ports.ts';
 import { type RefreshRollupsDeps, type RefreshRollupsResult, refreshUsageRollups } from './refresh-usage.ts';

@@ -1,6 +1,6 @@
-import { applyDecisions, type Decision, planContact, prepareAccounts } from '../core/planner.ts';
-import type { Program } from '../core/program.ts';
-import type { SendRecord } from '../core/send.ts';
+import { applyDecisions, type Decision, planContact, prepareAccounts } from '../core/campaign/planner.ts';
+import type { Program } from '../core/campaign/program.ts';
+import type { SendRecord } from '../core/sending/send.ts';
 import type {
   AccountRepository,
   ContactRepository,

@@ -1,8 +1,8 @@
-import type { Account, Contact, DailyUsage, NpsResponse, UsageRollup } from '../core/domain.ts';
-import type { PlanState } from '../core/plan-state.ts';
-import type { ReputationBucket } from '../core/reputation.ts';
-import type { SendRecord, SendStatus } from '../core/send.ts';
-import type { UsageEvent } from '../core/usage-events.ts';
+import type { PlanState } from '../core/campaign/plan-state.ts';
+import type { SendRecord, SendStatus } from '../core/sending/send.ts';
+import type { Account, Contact, DailyUsage, NpsResponse, UsageRollup } from '../core/shared/domain.ts';
+import type { ReputationBucket } from '../core/tracking/reputation.ts';
+import type { UsageEvent } from '../core/tracking/usage-events.ts';
 
 // The narrow interfaces the use cases depend on. Each has a DynamoDB/SES/SQS/EventBridge adapter in
 // functions/adapters and an in-memory implementation for unit tests and benchmarks.

@@ -1,8 +1,13 @@
-import { decodeTagValue, TAG } from '../core/email-tags.ts';
-import type { BreakerThresholds } from '../core/reputation.ts';
-import { hourOf } from '../core/reputation.ts';
-import type { SendRecord } from '../core/send.ts';
-import { isMachineOpen, mailTag, type SesEventBridgeEvent, sesEventTime } from '../core/ses-events.ts';
+import { decodeTagValue, TAG } from '../core/sending/email-tags.ts';
+import type { SendRecord } from '../core/sending/send.ts';
+import type { BreakerThresholds } from '../core/tracking/reputation.ts';
+import { hourOf } from '../core/tracking/reputation.ts';
+import {
+  isMachineOpen,
+  mailTag,
+  type SesEventBridgeEvent,
+  sesEventTime,
+} from '../core/tracking/ses-events.ts';
 import type {
   BreakerFlag,
   Clock,

@@ -1,6 +1,6 @@
-import type { Contact, UsageRollup } from '../core/domain.ts';
-import { DAY_MS } from '../core/duration.ts';
-import { rollupUsage } from '../core/usage-events.ts';
+import type { Contact, UsageRollup } from '../core/shared/domain.ts';
+import { DAY_MS } from '../core/shared/duration.ts';
+import { rollupUsage } from '../core/tracking/usage-events.ts';
 import { RollupConflictError, refreshUsageRollup } from './ingest-usage.ts';
 import type { Clock, ContactRepository, Log, StoredContact, UsageStore } from './ports.ts';
 

@@ -3,7 +3,7 @@ import {
   hourOf,
   judgeReputation,
   type ReputationVerdict,
-} from '../core/reputation.ts';
+} from '../core/tracking/reputation.ts';
 import type { BreakerFlag, Clock, EventPublisher, Log, ReputationLog } from './ports.ts';
 import { EVENT_SOURCE } from './send-step.ts';
 

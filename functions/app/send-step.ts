@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Contact } from '../core/domain.ts';
-import type { PlanState } from '../core/plan-state.ts';
-import { redactEmails } from '../core/redact.ts';
-import { hourOf } from '../core/reputation.ts';
-import type { SendRecord } from '../core/send.ts';
+import type { PlanState } from '../core/campaign/plan-state.ts';
+import type { SendRecord } from '../core/sending/send.ts';
+import type { Contact } from '../core/shared/domain.ts';
+import { redactEmails } from '../core/shared/redact.ts';
+import { hourOf } from '../core/tracking/reputation.ts';
 import {
   type AccountRepository,
   type BreakerFlag,

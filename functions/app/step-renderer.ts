@@ -1,8 +1,12 @@
-import type { Program } from '../core/program.ts';
-import type { TemplateCatalog } from '../core/template-catalog.ts';
-import { buildRenderContext } from '../core/template-context.ts';
-import { tryRenderEmail } from '../core/template-render.ts';
-import { type SigningKey, signUnsubscribeToken, unsubscribeLinks } from '../core/unsubscribe-token.ts';
+import type { Program } from '../core/campaign/program.ts';
+import {
+  type SigningKey,
+  signUnsubscribeToken,
+  unsubscribeLinks,
+} from '../core/sending/unsubscribe-token.ts';
+import type { TemplateCatalog } from '../core/templates/catalog.ts';
+import { buildRenderContext } from '../core/templates/context.ts';
+import { tryRenderEmail } from '../core/templates/render.ts';
 import type { RenderOutcome, StepRenderer } from './ports.ts';
 
 export interface StepRendererConfig {

@@ -1,4 +1,4 @@
-import { type SigningKey, verifyUnsubscribeToken } from '../core/unsubscribe-token.ts';
+import { type SigningKey, verifyUnsubscribeToken } from '../core/sending/unsubscribe-token.ts';
 import type { Clock, ContactRepository, Counters, Log, SendRepository } from './ports.ts';
 import { counterKeyOf } from './send-step.ts';
 import { unsubscribePage } from './unsubscribe-page.ts';

@@ -6,7 +6,7 @@ import { ingestDeps, repositories } from '../adapters/runtime-wiring.ts';
 import { recordsOf } from '../adapters/sqs-records.ts';
 import { processBatch } from '../app/batch.ts';
 import { ingestUsage } from '../app/ingest-usage.ts';
-import { UsageEventEnvelope } from '../core/usage-events.ts';
+import { UsageEventEnvelope } from '../core/tracking/usage-events.ts';
 import { lambdaWiring } from './lambda-wiring.ts';
 
 const logger = createLogger('ingest-usage');

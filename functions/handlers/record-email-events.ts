@@ -6,7 +6,7 @@ import { repositories, trackerDeps } from '../adapters/runtime-wiring.ts';
 import { recordsOf } from '../adapters/sqs-records.ts';
 import { processBatch } from '../app/batch.ts';
 import { recordEmailEvent } from '../app/record-email-event.ts';
-import { SesEventBridgeEvent } from '../core/ses-events.ts';
+import { SesEventBridgeEvent } from '../core/tracking/ses-events.ts';
 import { lambdaWiring } from './lambda-wiring.ts';
 
 const logger = createLogger('record-email-events');

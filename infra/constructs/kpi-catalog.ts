@@ -3,7 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { csvFolder, EXPORT_TABLES, type ExportTable } from '../../functions/core/kpi-exports.ts';
+import { csvFolder, EXPORT_TABLES, type ExportTable } from '../../functions/core/kpi/exports.ts';
 
 /** Athena's partition-projection placeholder for the export day in a table location template. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: `${dt}` is Athena's placeholder, not a JS template.

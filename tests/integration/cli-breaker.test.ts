@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runBreakerCommand, thresholdsFrom } from '../../cli/commands/breaker.ts';
 import { connect } from '../../cli/connect.ts';
-import { hourOf } from '../../functions/core/reputation.ts';
+import { hourOf } from '../../functions/core/tracking/reputation.ts';
 import { runCli } from '../support/run-cli.ts';
 
 // `lowtouch breaker` against dynalite at a data directory, the way CS ops run it after `lowtouch demo`.

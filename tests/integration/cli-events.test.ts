@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../cli/connect.ts';
 import { runReplay } from '../../cli/import/run-replay.ts';
-import { Account, Contact } from '../../functions/core/domain.ts';
-import { SendRecord } from '../../functions/core/send.ts';
+import { SendRecord } from '../../functions/core/sending/send.ts';
+import { Account, Contact } from '../../functions/core/shared/domain.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/events');
 const fixtureLines = readdirSync(FIXTURES)

@@ -6,7 +6,7 @@ import { runSendTest } from '../../cli/commands/send-test.ts';
 import { connect } from '../../cli/connect.ts';
 import type { SendTestOptions } from '../../cli/import/send-test-inputs.ts';
 import type { StoredEmail } from '../../functions/adapters/local-emulators.ts';
-import { Account, Contact } from '../../functions/core/domain.ts';
+import { Account, Contact } from '../../functions/core/shared/domain.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 let dir: string;

@@ -7,8 +7,8 @@ import { createLocalTables } from '../../functions/adapters/local-tables.ts';
 import { SILENT_LOG } from '../../functions/adapters/powertools-log.ts';
 import { ingestDeps, repositories, type Wiring } from '../../functions/adapters/runtime-wiring.ts';
 import { ingestUsage } from '../../functions/app/ingest-usage.ts';
-import { Contact } from '../../functions/core/domain.ts';
-import { UsageEventEnvelope } from '../../functions/core/usage-events.ts';
+import { Contact } from '../../functions/core/shared/domain.ts';
+import { UsageEventEnvelope } from '../../functions/core/tracking/usage-events.ts';
 import { T0 } from './harness.ts';
 
 async function wiring(): Promise<Wiring> {

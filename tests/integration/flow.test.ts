@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import type { SendRecord } from '../../functions/core/send.ts';
+import type { SendRecord } from '../../functions/core/sending/send.ts';
 import { type Chaos, createHarness } from './harness.ts';
 
 const endpoints = { dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint') };

@@ -27,10 +27,10 @@ import { recordEmailEvent } from '../../functions/app/record-email-event.ts';
 import type { SendMessage } from '../../functions/app/send-step.ts';
 import { createStepRenderer } from '../../functions/app/step-renderer.ts';
 import { type PlanShardMessage, tick } from '../../functions/app/tick.ts';
-import { Account, Contact } from '../../functions/core/domain.ts';
-import { encodeTagValue, TAG } from '../../functions/core/email-tags.ts';
-import type { SendRecord } from '../../functions/core/send.ts';
-import { SesEventBridgeEvent } from '../../functions/core/ses-events.ts';
+import { encodeTagValue, TAG } from '../../functions/core/sending/email-tags.ts';
+import type { SendRecord } from '../../functions/core/sending/send.ts';
+import { Account, Contact } from '../../functions/core/shared/domain.ts';
+import { SesEventBridgeEvent } from '../../functions/core/tracking/ses-events.ts';
 
 const loaded = await loadProgramFromDir({ campaignsDir: 'campaigns', templatesDir: 'templates' });
 if (!loaded.program) throw new Error('the example program does not load');

@@ -5,8 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import './mock-matchers.ts';
 import { SesEmailSender } from '../../../functions/adapters/ses-sender.ts';
 import { RetryableSendError } from '../../../functions/app/ports.ts';
-import { decodeTagValue, encodeTagValue } from '../../../functions/core/email-tags.ts';
-import { formatFromAddress } from '../../../functions/core/mailbox.ts';
+import { decodeTagValue, encodeTagValue } from '../../../functions/core/sending/email-tags.ts';
+import { formatFromAddress } from '../../../functions/core/templates/mailbox.ts';
 
 const ses = mockClient(SESv2Client);
 const email = {

@@ -7,7 +7,7 @@ import {
   resumeBreaker,
   SENDING_RESUMED_DETAIL_TYPE,
 } from '../../../functions/app/breaker-control.ts';
-import { DEFAULT_BREAKER, hourOf } from '../../../functions/core/reputation.ts';
+import { DEFAULT_BREAKER, hourOf } from '../../../functions/core/tracking/reputation.ts';
 
 const NOW = Date.parse('2026-11-22T10:20:00Z');
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryUsage } from '../../../functions/adapters/memory-store.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { type IngestDeps, ingestUsage } from '../../../functions/app/ingest-usage.ts';
-import { UsageEventEnvelope } from '../../../functions/core/usage-events.ts';
+import { UsageEventEnvelope } from '../../../functions/core/tracking/usage-events.ts';
 import { sendWorld, T0 } from './support.ts';
 
 const DAY = 86_400_000;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { recordEmailEvent, type TrackerDeps } from '../../../functions/app/record-email-event.ts';
-import { encodeTagValue, TAG } from '../../../functions/core/email-tags.ts';
-import { DEFAULT_BREAKER } from '../../../functions/core/reputation.ts';
-import { SES_EVENT_TYPES, SesEventBridgeEvent } from '../../../functions/core/ses-events.ts';
+import { encodeTagValue, TAG } from '../../../functions/core/sending/email-tags.ts';
+import { DEFAULT_BREAKER } from '../../../functions/core/tracking/reputation.ts';
+import { SES_EVENT_TYPES, SesEventBridgeEvent } from '../../../functions/core/tracking/ses-events.ts';
 import { claimedSend, sendWorld } from './support.ts';
 
 const DIR = join(import.meta.dirname, '../../fixtures/events');

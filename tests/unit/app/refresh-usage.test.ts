@@ -6,7 +6,7 @@ import { snapshotKpiSource } from '../../../functions/app/export-kpis.ts';
 import { type HealthModel, runNightlyHealth } from '../../../functions/app/nightly-health.ts';
 import type { UsageStore } from '../../../functions/app/ports.ts';
 import { refreshUsageRollups } from '../../../functions/app/refresh-usage.ts';
-import type { Contact, UsageRollup } from '../../../functions/core/domain.ts';
+import type { Contact, UsageRollup } from '../../../functions/core/shared/domain.ts';
 import { account, contact } from '../kpi/helpers/fixtures.ts';
 
 const DAY = 86_400_000;

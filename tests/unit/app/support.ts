@@ -17,8 +17,8 @@ import type {
   StepRenderer,
 } from '../../../functions/app/ports.ts';
 import type { SendMessage, SendStepDeps } from '../../../functions/app/send-step.ts';
-import { Account, Contact } from '../../../functions/core/domain.ts';
-import type { SendRecord } from '../../../functions/core/send.ts';
+import type { SendRecord } from '../../../functions/core/sending/send.ts';
+import { Account, Contact } from '../../../functions/core/shared/domain.ts';
 
 export const T0 = Date.parse('2026-11-24T02:00:00Z'); // a Tuesday, 11:00 in Tokyo
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../../../functions/app/unsubscribe.ts';
-import { signUnsubscribeToken } from '../../../functions/core/unsubscribe-token.ts';
+import { signUnsubscribeToken } from '../../../functions/core/sending/unsubscribe-token.ts';
 import { claimedSend, contact, sendWorld, T0 } from './support.ts';
 
 const KEY = { id: 'k1', secret: 'x'.repeat(40) };

@@ -3,7 +3,7 @@ import { COLUMNS, checkHeader } from '../../../cli/import/columns.ts';
 import { csvCell, ImportFileError, parseCsv, toCsv } from '../../../cli/import/csv-file.ts';
 import { rejectRows } from '../../../cli/import/reject-file.ts';
 import { convertCell, readRow, readRows } from '../../../cli/import/rows.ts';
-import { Account, Contact } from '../../../functions/core/domain.ts';
+import { Account, Contact } from '../../../functions/core/shared/domain.ts';
 
 const csv = (text: string) => parseCsv(Buffer.from(text), 'test.csv');
 

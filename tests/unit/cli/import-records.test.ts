@@ -7,7 +7,7 @@ import {
   importUsage,
   type UsageCandidate,
 } from '../../../functions/app/import-records.ts';
-import { Account, Contact, type DailyUsage } from '../../../functions/core/domain.ts';
+import { Account, Contact, type DailyUsage } from '../../../functions/core/shared/domain.ts';
 
 const NOW = Date.parse('2026-11-24T02:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, formatDuration, parseDuration, toEpoch } from '../../../functions/core/duration.ts';
+import { DAY_MS, formatDuration, parseDuration, toEpoch } from '../../../functions/core/shared/duration.ts';
 
 describe('durations', () => {
   it.each([

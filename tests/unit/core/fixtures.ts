@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Account, Contact } from '../../../functions/core/domain.ts';
-import { Account as AccountSchema, Contact as ContactSchema } from '../../../functions/core/domain.ts';
-import { loadProgram, type SourceFile } from '../../../functions/core/load-program.ts';
-import type { Program } from '../../../functions/core/program.ts';
+import { loadProgram, type SourceFile } from '../../../functions/core/campaign/load-program.ts';
+import type { Program } from '../../../functions/core/campaign/program.ts';
+import type { Account, Contact } from '../../../functions/core/shared/domain.ts';
+import { Account as AccountSchema, Contact as ContactSchema } from '../../../functions/core/shared/domain.ts';
 
 export const SHIPPED_TEMPLATES = new Set([
   'onboarding/welcome',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../functions/core/duration.ts';
-import { healthMetrics, scoreHealth } from '../../../functions/core/health.ts';
-import { assignTier } from '../../../functions/core/tiers.ts';
+import { healthMetrics, scoreHealth } from '../../../functions/core/accounts/health.ts';
+import { assignTier } from '../../../functions/core/accounts/tiers.ts';
+import { DAY_MS } from '../../../functions/core/shared/duration.ts';
 import { account, contact, mustLoad, shippedFiles } from './fixtures.ts';
 
 const program = mustLoad(shippedFiles());

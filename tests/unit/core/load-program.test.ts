@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProgramErrors, loadProgram } from '../../../functions/core/load-program.ts';
+import { formatProgramErrors, loadProgram } from '../../../functions/core/campaign/load-program.ts';
 import { mustLoad, SHIPPED_TEMPLATES, shippedFiles, toSources } from './fixtures.ts';
 
 const CORPUS = join(import.meta.dirname, '../../fixtures/broken-campaigns');

@@ -1,13 +1,13 @@
-import type { Account, Contact } from '../../../functions/core/domain.ts';
-import type { PlanState } from '../../../functions/core/plan-state.ts';
-import { emptyPlanState } from '../../../functions/core/plan-state.ts';
+import type { PlanState } from '../../../functions/core/campaign/plan-state.ts';
+import { emptyPlanState } from '../../../functions/core/campaign/plan-state.ts';
 import {
   applyDecisions,
   type Decision,
   planContact,
   prepareAccounts,
-} from '../../../functions/core/planner.ts';
-import type { Program } from '../../../functions/core/program.ts';
+} from '../../../functions/core/campaign/planner.ts';
+import type { Program } from '../../../functions/core/campaign/program.ts';
+import type { Account, Contact } from '../../../functions/core/shared/domain.ts';
 
 export interface TickLog {
   at: number;

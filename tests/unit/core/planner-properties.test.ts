@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../functions/core/duration.ts';
-import { inWindow, zoneFor } from '../../../functions/core/time-window.ts';
+import { inWindow, zoneFor } from '../../../functions/core/campaign/time-window.ts';
+import { DAY_MS } from '../../../functions/core/shared/duration.ts';
 import { account, contact, mustLoad, shippedFiles } from './fixtures.ts';
 import { sendsOf, simulate } from './planner-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../functions/core/duration.ts';
-import { emptyPlanState } from '../../../functions/core/plan-state.ts';
-import { applyDecisions, planContact, prepareAccounts } from '../../../functions/core/planner.ts';
+import { emptyPlanState } from '../../../functions/core/campaign/plan-state.ts';
+import { applyDecisions, planContact, prepareAccounts } from '../../../functions/core/campaign/planner.ts';
+import { DAY_MS } from '../../../functions/core/shared/duration.ts';
 import { account, contact, mustLoad, programOf, shippedFiles } from './fixtures.ts';
 import { hourly, planOnce, sendsOf, simulate } from './planner-helpers.ts';
 

@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../../functions/core/domain.ts';
-import { DAY_MS } from '../../../functions/core/duration.ts';
-import { buildFieldTable } from '../../../functions/core/fields.ts';
-import { compileRule, interpretRule, type Predicate, type RuleEnv } from '../../../functions/core/rules.ts';
-import { prepareAccount, subjectOf } from '../../../functions/core/subject.ts';
+import { buildFieldTable } from '../../../functions/core/campaign/fields.ts';
+import {
+  compileRule,
+  interpretRule,
+  type Predicate,
+  type RuleEnv,
+} from '../../../functions/core/campaign/rules.ts';
+import { prepareAccount, subjectOf } from '../../../functions/core/campaign/subject.ts';
+import type { Contact } from '../../../functions/core/shared/domain.ts';
+import { DAY_MS } from '../../../functions/core/shared/duration.ts';
 import { account, contact } from './fixtures.ts';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');

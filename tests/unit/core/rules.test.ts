@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../../functions/core/duration.ts';
-import { buildFieldTable } from '../../../functions/core/fields.ts';
-import { compileRule, type Predicate, type RuleEnv, type RuleIssue } from '../../../functions/core/rules.ts';
-import { prepareAccount, subjectOf } from '../../../functions/core/subject.ts';
+import { buildFieldTable } from '../../../functions/core/campaign/fields.ts';
+import {
+  compileRule,
+  type Predicate,
+  type RuleEnv,
+  type RuleIssue,
+} from '../../../functions/core/campaign/rules.ts';
+import { prepareAccount, subjectOf } from '../../../functions/core/campaign/subject.ts';
+import { DAY_MS } from '../../../functions/core/shared/duration.ts';
 import { account, contact } from './fixtures.ts';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');

@@ -6,7 +6,7 @@ import {
   localTime,
   nextWindowOpen,
   zoneFor,
-} from '../../../functions/core/time-window.ts';
+} from '../../../functions/core/campaign/time-window.ts';
 
 const weekdays = compileWindow({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' });
 const at = (iso: string) => Date.parse(iso);

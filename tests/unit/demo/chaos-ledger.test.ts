@@ -3,7 +3,7 @@ import { ChaosSpecError, NO_CHAOS, parseChaos } from '../../../cli/chaos.ts';
 import { buildLedger } from '../../../cli/demo/ledger.ts';
 import { randomStream } from '../../../cli/demo/random.ts';
 import type { StoredEmail } from '../../../functions/adapters/local-emulators.ts';
-import type { SendRecord } from '../../../functions/core/send.ts';
+import type { SendRecord } from '../../../functions/core/sending/send.ts';
 
 describe('--chaos', () => {
   it('parses every fault', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { NpsResponse } from '../../../functions/core/domain.ts';
 import {
   activeContactIds,
   csKpis,
@@ -8,10 +7,11 @@ import {
   npsOf,
   onboardingCohorts,
   onboardingFunnel,
-} from '../../../functions/core/kpi-cs.ts';
-import { periodsOf } from '../../../functions/core/kpi-dates.ts';
-import type { ContactEnrollment } from '../../../functions/core/kpi-inputs.ts';
-import { customerSince, revenueKpis } from '../../../functions/core/kpi-revenue.ts';
+} from '../../../functions/core/kpi/cs.ts';
+import { periodsOf } from '../../../functions/core/kpi/dates.ts';
+import type { ContactEnrollment } from '../../../functions/core/kpi/inputs.ts';
+import { customerSince, revenueKpis } from '../../../functions/core/kpi/revenue.ts';
+import type { NpsResponse } from '../../../functions/core/shared/domain.ts';
 import { account, contact, usage } from './helpers/fixtures.ts';
 
 const NOV = { from: '2026-11-01', to: '2026-11-30' };

@@ -17,8 +17,8 @@ import {
   digestByCsm,
   digestLinesOf,
   evaluateCtas,
-} from '../../../functions/core/ctas.ts';
-import type { Health } from '../../../functions/core/domain.ts';
+} from '../../../functions/core/accounts/ctas.ts';
+import type { Health } from '../../../functions/core/shared/domain.ts';
 import { account, usage } from './helpers/fixtures.ts';
 
 const NOW = Date.parse('2026-11-22T02:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailKpis, stepRateSeries } from '../../../functions/core/kpi-email.ts';
+import { emailKpis, stepRateSeries } from '../../../functions/core/kpi/email.ts';
 import { send } from './helpers/fixtures.ts';
 
 const RANGE = { from: '2026-11-01', to: '2026-11-30' };

@@ -7,9 +7,9 @@ import {
   resolveRange,
   snapshotKpiSource,
 } from '../../../functions/app/export-kpis.ts';
-import { RECIPIENT_COLUMNS } from '../../../functions/core/kpi-columns.ts';
-import { csvKey, EXPORT_TABLES, jsonKey, REPORT_FILE } from '../../../functions/core/kpi-exports.ts';
-import { rowSchemaOf } from '../../../functions/core/kpi-format.ts';
+import { RECIPIENT_COLUMNS } from '../../../functions/core/kpi/columns.ts';
+import { csvKey, EXPORT_TABLES, jsonKey, REPORT_FILE } from '../../../functions/core/kpi/exports.ts';
+import { rowSchemaOf } from '../../../functions/core/kpi/format.ts';
 import { parseCsv } from './helpers/csv.ts';
 import { generateKpiFixture } from './helpers/fixtures.ts';
 import { MemorySink } from './helpers/memory-sink.ts';

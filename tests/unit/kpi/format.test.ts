@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMAIL_KPI_COLUMNS } from '../../../functions/core/kpi-columns.ts';
+import { EMAIL_KPI_COLUMNS } from '../../../functions/core/kpi/columns.ts';
 import {
   type ColumnSpec,
   formatCell,
@@ -8,7 +8,7 @@ import {
   rowSchemaOf,
   toCsv,
   toJsonExport,
-} from '../../../functions/core/kpi-format.ts';
+} from '../../../functions/core/kpi/format.ts';
 import { parseCsv } from './helpers/csv.ts';
 
 const COLUMNS: ColumnSpec[] = [

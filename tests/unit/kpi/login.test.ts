@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildLoginIndex, loginKpis } from '../../../functions/core/kpi-login.ts';
-import { twoProportionZTest } from '../../../functions/core/kpi-stats.ts';
+import { buildLoginIndex, loginKpis } from '../../../functions/core/kpi/login.ts';
+import { twoProportionZTest } from '../../../functions/core/kpi/stats.ts';
 import { send, usage } from './helpers/fixtures.ts';
 
 const RANGE = { from: '2026-11-01', to: '2026-11-30' };

@@ -11,7 +11,7 @@ import {
   runNightlyHealth,
   TIER_CHANGED_DETAIL_TYPE,
 } from '../../../functions/app/nightly-health.ts';
-import type { Account, Health, HealthColor } from '../../../functions/core/domain.ts';
+import type { Account, Health, HealthColor } from '../../../functions/core/shared/domain.ts';
 import { account, contact, generateKpiFixture, usage } from './helpers/fixtures.ts';
 
 class InMemoryAccounts {

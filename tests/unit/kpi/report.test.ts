@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeKpis } from '../../../functions/core/kpi-dataset.ts';
-import { renderKpiReport } from '../../../functions/core/report-html.ts';
-import { esc, niceMax } from '../../../functions/core/report-svg.ts';
+import { computeKpis } from '../../../functions/core/kpi/dataset.ts';
+import { renderKpiReport } from '../../../functions/report/html.ts';
+import { esc, niceMax } from '../../../functions/report/svg.ts';
 import { generateKpiFixture, send } from './helpers/fixtures.ts';
 
 const now = new Date('2026-11-22T06:00:00Z');

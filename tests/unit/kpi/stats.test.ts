@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erfc, normalCdf, twoProportionZTest } from '../../../functions/core/kpi-stats.ts';
+import { erfc, normalCdf, twoProportionZTest } from '../../../functions/core/kpi/stats.ts';
 
 describe('normal distribution', () => {
   it('matches tabulated values of Φ', () => {

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { personaData } from '../../../cli/personas.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateCatalog } from '../../../functions/adapters/template-files.ts';
-import { formatProgramErrors, loadProgram } from '../../../functions/core/load-program.ts';
-import type { Program } from '../../../functions/core/program.ts';
-import type { TemplateCatalog } from '../../../functions/core/template-catalog.ts';
-import { buildRenderContext, localizeBrand } from '../../../functions/core/template-context.ts';
-import { renderEmail } from '../../../functions/core/template-render.ts';
-import type { BrandSpec } from '../../../functions/core/template-types.ts';
+import { formatProgramErrors, loadProgram } from '../../../functions/core/campaign/load-program.ts';
+import type { Program } from '../../../functions/core/campaign/program.ts';
+import type { TemplateCatalog } from '../../../functions/core/templates/catalog.ts';
+import { buildRenderContext, localizeBrand } from '../../../functions/core/templates/context.ts';
+import { renderEmail } from '../../../functions/core/templates/render.ts';
+import type { BrandSpec } from '../../../functions/core/templates/types.ts';
 import { mustLoad, SHIPPED_TEMPLATES, shippedFiles, toSources } from '../core/fixtures.ts';
 
 const NOW = Date.parse('2026-11-22T01:00:00Z');

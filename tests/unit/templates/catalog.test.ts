@@ -8,9 +8,9 @@ import {
   scanTemplateCatalog,
   writeTemplateBundle,
 } from '../../../functions/adapters/template-files.ts';
-import { catalogFromBundle } from '../../../functions/core/template-catalog.ts';
-import { renderEmail } from '../../../functions/core/template-render.ts';
-import { TemplateCompileError } from '../../../functions/core/template-types.ts';
+import { catalogFromBundle } from '../../../functions/core/templates/catalog.ts';
+import { renderEmail } from '../../../functions/core/templates/render.ts';
+import { TemplateCompileError } from '../../../functions/core/templates/types.ts';
 import { context, NOW, SOURCES, templateFile, textBody, UTM } from './helpers.ts';
 
 let dir: string;

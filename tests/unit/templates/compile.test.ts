@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplateSource } from '../../../functions/core/template-compile.ts';
-import { TemplateCompileError, type TemplateProblem } from '../../../functions/core/template-types.ts';
+import { compileTemplateSource } from '../../../functions/core/templates/compile.ts';
+import { TemplateCompileError, type TemplateProblem } from '../../../functions/core/templates/types.ts';
 import { SOURCES, templateFile, textBody } from './helpers.ts';
 
 async function problemsOf(source: string, sources = SOURCES, text?: string): Promise<TemplateProblem[]> {
@@ -149,13 +149,13 @@ describe('compileTemplateSource', () => {
   it('uses a cache entry with the same content hash instead of compiling again', async () => {
     const stored = new Map<
       string,
-      import('../../../functions/core/template-types.ts').CompiledTemplateData
+      import('../../../functions/core/templates/types.ts').CompiledTemplateData
     >();
     const cache = {
       get: async (hash: string) => stored.get(hash),
       set: async (
         hash: string,
-        data: import('../../../functions/core/template-types.ts').CompiledTemplateData,
+        data: import('../../../functions/core/templates/types.ts').CompiledTemplateData,
       ) => {
         stored.set(hash, data);
       },

@@ -1,5 +1,5 @@
-import type { TemplateSourceSet } from '../../../functions/core/template-source.ts';
-import type { RenderContext } from '../../../functions/core/template-types.ts';
+import type { TemplateSourceSet } from '../../../functions/core/templates/source.ts';
+import type { RenderContext } from '../../../functions/core/templates/types.ts';
 
 /** A small layout and footer, like the shipped ones, for compile and render tests. */
 export const SOURCES: TemplateSourceSet = {

@@ -6,7 +6,7 @@ import {
   rewriteHtmlLinks,
   rewriteTextLinks,
   withUtm,
-} from '../../../functions/core/links.ts';
+} from '../../../functions/core/templates/links.ts';
 
 const policy: LinkPolicy = {
   utm: { source: 'lowtouch', medium: 'email', campaign: 'onboarding', content: 'welcome-a' },

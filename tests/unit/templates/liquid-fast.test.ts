@@ -7,11 +7,11 @@ import {
   sampleDigest,
 } from '../../../cli/personas.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateCatalog } from '../../../functions/adapters/template-files.ts';
-import { CUSTOM_FILTERS, htmlLiquid, textLiquid } from '../../../functions/core/liquid-engine.ts';
-import { compileFast, FastRenderError } from '../../../functions/core/liquid-fast.ts';
-import type { TemplateCatalog } from '../../../functions/core/template-catalog.ts';
-import { buildRenderContext } from '../../../functions/core/template-context.ts';
-import { renderCsmDigest, renderEmail } from '../../../functions/core/template-render.ts';
+import type { TemplateCatalog } from '../../../functions/core/templates/catalog.ts';
+import { buildRenderContext } from '../../../functions/core/templates/context.ts';
+import { CUSTOM_FILTERS, htmlLiquid, textLiquid } from '../../../functions/core/templates/liquid-engine.ts';
+import { compileFast, FastRenderError } from '../../../functions/core/templates/liquid-fast.ts';
+import { renderCsmDigest, renderEmail } from '../../../functions/core/templates/render.ts';
 
 const scope = {
   locale: 'ja',

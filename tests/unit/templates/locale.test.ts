@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intlLocaleOf, pickLocale } from '../../../functions/core/locale.ts';
+import { intlLocaleOf, pickLocale } from '../../../functions/core/shared/locale.ts';
 
 describe('pickLocale', () => {
   it('follows contact → account → campaign default → en', () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatFromAddress } from '../../../functions/core/mailbox.ts';
-import { compileTemplateSource } from '../../../functions/core/template-compile.ts';
-import { renderCsmDigest, renderEmail, tryRenderEmail } from '../../../functions/core/template-render.ts';
-import { type CompiledTemplate, RenderError } from '../../../functions/core/template-types.ts';
+import { compileTemplateSource } from '../../../functions/core/templates/compile.ts';
+import { formatFromAddress } from '../../../functions/core/templates/mailbox.ts';
+import { renderCsmDigest, renderEmail, tryRenderEmail } from '../../../functions/core/templates/render.ts';
+import { type CompiledTemplate, RenderError } from '../../../functions/core/templates/types.ts';
 import { context, NOW, SOURCES, templateFile, textBody, UTM } from './helpers.ts';
 
 let renewalJa: CompiledTemplate;

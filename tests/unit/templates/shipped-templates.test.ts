@@ -7,10 +7,10 @@ import {
   sampleDigest,
 } from '../../../cli/personas.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateCatalog } from '../../../functions/adapters/template-files.ts';
-import type { TemplateCatalog } from '../../../functions/core/template-catalog.ts';
-import { buildRenderContext } from '../../../functions/core/template-context.ts';
-import { renderCsmDigest, renderEmail } from '../../../functions/core/template-render.ts';
-import type { RenderedEmail } from '../../../functions/core/template-types.ts';
+import type { TemplateCatalog } from '../../../functions/core/templates/catalog.ts';
+import { buildRenderContext } from '../../../functions/core/templates/context.ts';
+import { renderCsmDigest, renderEmail } from '../../../functions/core/templates/render.ts';
+import type { RenderedEmail } from '../../../functions/core/templates/types.ts';
 
 const NOW = Date.parse('2026-11-22T01:00:00Z');
 const EXPECTED_IDS = [

@@ -4,7 +4,7 @@ import {
   signUnsubscribeToken,
   unsubscribeLinks,
   verifyUnsubscribeToken,
-} from '../../../functions/core/unsubscribe-token.ts';
+} from '../../../functions/core/sending/unsubscribe-token.ts';
 
 const key1 = { id: 'k2026', secret: `${'a'.repeat(16)}secret-material-0123456789` };
 const key2 = { id: 'k2027', secret: `${'b'.repeat(16)}other-secret-material-98765` };

@@ -1,7 +1,7 @@
-import type { Account, Contact, DailyUsage, NpsResponse } from '../../../../functions/core/domain.ts';
-import type { CampaignInfo, ContactEnrollment, KpiSnapshot } from '../../../../functions/core/kpi-inputs.ts';
-import type { Enrollment } from '../../../../functions/core/plan-state.ts';
-import { type SendRecord, sendIdOf } from '../../../../functions/core/send.ts';
+import type { Enrollment } from '../../../../functions/core/campaign/plan-state.ts';
+import type { CampaignInfo, ContactEnrollment, KpiSnapshot } from '../../../../functions/core/kpi/inputs.ts';
+import { type SendRecord, sendIdOf } from '../../../../functions/core/sending/send.ts';
+import type { Account, Contact, DailyUsage, NpsResponse } from '../../../../functions/core/shared/domain.ts';
 
 /** A small seeded PRNG (mulberry32) so fixtures are identical on every run. */
 export function seededRandom(seed: number): () => number {

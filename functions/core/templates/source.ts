@@ -1,0 +1,217 @@
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { TemplateProblem } from './types.ts';
+
+/** The YAML block at the top of a template file. */
+export const FrontMatter = z.strictObject({
+  subject: z.string().min(1),
+  preheader: z.string().default(''),
+  fromName: z.string().min(1).optional(),
+  /** a file in templates/layouts (without .mjml), or "none" when the body is a whole <mjml> document */
+  layout: z.string().min(1).default('default'),
+  kind: z.enum(['customer', 'csm-digest']).default('customer'),
+});
+export type FrontMatter = z.infer<typeof FrontMatter>;
+
+/** Layouts and partials by name, e.g. layouts `{ default }`, partials `{ header, "footer.ja" }`. */
+export interface TemplateSourceSet {
+  layouts: Record<string, string>;
+  partials: Record<string, string>;
+}
+
+/** Where one line of the composed MJML came from. */
+export interface LineOrigin {
+  file: string;
+  line: number;
+}
+
+/** A template file split into its front matter and its MJML body. */
+export interface ParsedTemplateFile {
+  frontMatter: FrontMatter;
+  body: string;
+  /** 1-based line of the body's first line in the file */
+  bodyLine: number;
+  /** 1-based line of each front-matter key in the file */
+  keyLines: Record<string, number>;
+}
+
+/** Splits `---` front matter from the body and validates it; problems carry file:line. */
+export function parseTemplateFile(
+  file: string,
+  source: string,
+): { ok: true; value: ParsedTemplateFile } | { ok: false; problems: TemplateProblem[] } {
+  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const match = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: [
+        { file, line: 1, message: 'missing front matter: start the file with ---, subject: …, ---' },
+      ],
+    };
+  }
+  const yamlText = match[1] ?? '';
+  const keyLines: Record<string, number> = {};
+  yamlText.split('\n').forEach((line, index) => {
+    const key = /^([A-Za-z][\w-]*)\s*:/.exec(line)?.[1];
+    if (key) keyLines[key] = index + 2;
+  });
+  const doc = parseDocument(yamlText, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((error) => ({
+        file,
+        line: (error.linePos?.[0]?.line ?? 0) + 1,
+        message: `front matter is not valid YAML: ${error.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const parsed = FrontMatter.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        return {
+          file,
+          line: keyLines[key] ?? keyLines[unknown[0] ?? ''] ?? 1,
+          message: `front matter ${key || 'block'}: ${issue.message}; allowed keys are ${Object.keys(FrontMatter.shape).join(', ')}`,
+        };
+      }),
+    };
+  }
+  const headerLines = match[0].split('\n').length - (match[0].endsWith('\n') ? 1 : 0);
+  return {
+    ok: true,
+    value: {
+      frontMatter: parsed.data,
+      body: text.slice(match[0].length),
+      bodyLine: headerLines + 1,
+      keyLines,
+    },
+  };
+}
+
+interface Line extends LineOrigin {
+  text: string;
+}
+
+/** The MJML document of one template after layout and partials are put in place. */
+export interface ComposedTemplate {
+  mjml: string;
+  /** origin of each composed line; index 0 is line 1 */
+  origins: LineOrigin[];
+}
+
+const TAG = /<lt-(partial|content)\b(?:\s+name\s*=\s*"([^"]*)")?\s*\/>/g;
+const MAX_DEPTH = 8;
+
+/**
+ * Puts the body into its layout (`<lt-content/>`) and replaces `<lt-partial name="x"/>` with partial x
+ * (`x.<locale>` first, then `x`), keeping a map from each composed line to its file and line.
+ */
+export function composeTemplate(
+  file: string,
+  locale: string,
+  parsed: ParsedTemplateFile,
+  sources: TemplateSourceSet,
+): { ok: true; value: ComposedTemplate } | { ok: false; problems: TemplateProblem[] } {
+  const problems: TemplateProblem[] = [];
+  const bodyLines = toLines(parsed.body, file, parsed.bodyLine);
+
+  const expand = (lines: Line[], depth: number, stack: string[], isLayout: boolean): Line[] => {
+    const out: Line[] = [];
+    for (const line of lines) {
+      let last = 0;
+      const pieces: Line[] = [];
+      for (const tag of line.text.matchAll(TAG)) {
+        const before = line.text.slice(last, tag.index);
+        if (before.trim()) pieces.push({ ...line, text: before });
+        last = tag.index + tag[0].length;
+        if (tag[1] === 'content') {
+          if (!isLayout) {
+            problems.push({
+              ...line,
+              message: '<lt-content/> belongs in a layout, not in a template or partial',
+            });
+            continue;
+          }
+          pieces.push(...expand(bodyLines, depth + 1, [...stack, file], false));
+          continue;
+        }
+        const name = tag[2] ?? '';
+        const key = sources.partials[`${name}.${locale}`] !== undefined ? `${name}.${locale}` : name;
+        const partial = sources.partials[key];
+        const partialFile = `partials/${key}.mjml`;
+        if (partial === undefined) {
+          problems.push({
+            ...line,
+            message: `unknown partial ${JSON.stringify(name)}; add templates/partials/${name}.mjml or ${name}.${locale}.mjml (known: ${Object.keys(sources.partials).sort().join(', ') || 'none'})`,
+          });
+        } else if (stack.includes(partialFile) || depth >= MAX_DEPTH) {
+          problems.push({
+            ...line,
+            message: `partial ${name} includes itself (${[...stack, partialFile].join(' → ')})`,
+          });
+        } else {
+          pieces.push(...expand(toLines(partial, partialFile, 1), depth + 1, [...stack, partialFile], false));
+        }
+      }
+      if (last === 0) {
+        out.push(line);
+        continue;
+      }
+      const after = line.text.slice(last);
+      if (after.trim()) pieces.push({ ...line, text: after });
+      out.push(...pieces);
+    }
+    return out;
+  };
+
+  let lines: Line[];
+  if (parsed.frontMatter.layout === 'none') {
+    lines = expand(bodyLines, 0, [file], false);
+  } else {
+    const layoutName = parsed.frontMatter.layout;
+    const layout = sources.layouts[layoutName];
+    if (layout === undefined) {
+      return {
+        ok: false,
+        problems: [
+          {
+            file,
+            line: parsed.keyLines.layout ?? 1,
+            message: `unknown layout ${JSON.stringify(layoutName)}; add templates/layouts/${layoutName}.mjml or use one of: ${Object.keys(sources.layouts).sort().join(', ') || 'none'}`,
+          },
+        ],
+      };
+    }
+    const layoutFile = `layouts/${layoutName}.mjml`;
+    const layoutLines = toLines(layout, layoutFile, 1);
+    if (!layoutLines.some((line) => /<lt-content\s*\/>/.test(line.text))) {
+      problems.push({
+        file: layoutFile,
+        line: 1,
+        message: 'the layout has no <lt-content/> where the template body goes',
+      });
+    }
+    lines = expand(layoutLines, 0, [layoutFile], true);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { mjml: lines.map((line) => line.text).join('\n'), origins: lines } };
+}
+
+function toLines(text: string, file: string, firstLine: number): Line[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((lineText, index) => ({ text: lineText, file, line: firstLine + index }));
+}
+
+/** The file:line of a 1-based line of the composed MJML. */
+export function lineOriginOf(composed: ComposedTemplate, line: number, fallbackFile: string): LineOrigin {
+  const origin = composed.origins[line - 1];
+  return origin ? { file: origin.file, line: origin.line } : { file: fallbackFile, line: 1 };
+}
