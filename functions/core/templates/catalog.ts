@@ -1,25 +1,11 @@
 import { z } from 'zod';
 import { pickLocale } from '../shared/locale.ts';
-import { CUSTOM_FILTERS, htmlLiquid, textLiquid } from './liquid-engine.ts';
-import { compileFast, type FastRender } from './liquid-fast.ts';
+import { htmlLiquid, textLiquid } from './liquid-engine.ts';
 import type { CompiledTemplate, CompiledTemplateData } from './types.ts';
 
 /** Parses the Liquid parts of compiled template data so it can render (cheap; no MJML involved). */
 export function hydrateTemplate(data: CompiledTemplateData): CompiledTemplate {
   const text = textLiquid();
-  const fast: CompiledTemplate['fast'] = {};
-  const parts: [keyof CompiledTemplate['fast'], string | undefined, boolean][] = [
-    ['subject', data.subject, false],
-    ['preheader', data.preheader, false],
-    ['fromName', data.fromName, false],
-    ['html', data.html, true],
-    ['text', data.text, false],
-  ];
-  for (const [part, source, escapeOutput] of parts) {
-    const compiled: FastRender | undefined =
-      source === undefined ? undefined : compileFast(source, CUSTOM_FILTERS, escapeOutput);
-    if (compiled) fast[part] = compiled;
-  }
   return {
     ...data,
     parsed: {
@@ -29,7 +15,6 @@ export function hydrateTemplate(data: CompiledTemplateData): CompiledTemplate {
       html: htmlLiquid().parse(data.html),
       text: text.parse(data.text),
     },
-    fast,
   };
 }
 
@@ -97,7 +82,7 @@ export class TemplateCatalog {
   toBundle(): TemplateBundle {
     return {
       format: BUNDLE_FORMAT,
-      templates: this.all().map(({ parsed: _parsed, fast: _fast, ...data }) => data),
+      templates: this.all().map(({ parsed: _parsed, ...data }) => data),
     };
   }
 }

@@ -141,7 +141,7 @@ export const FEATURE_LABELS: Record<string, Record<string, string>> = {
   },
 };
 
-/** The project's own filters, shared by the liquidjs engines and the fast renderer. */
+/** The project's own filters, registered on both liquidjs engines. */
 export const CUSTOM_FILTERS: Record<
   string,
   (this: FilterImpl, value: unknown, ...args: unknown[]) => unknown

@@ -1,7 +1,6 @@
 import { type Liquid, LiquidError, type Template } from 'liquidjs';
 import { type LinkPolicy, originOf, rewriteHtmlLinks, rewriteTextLinks } from './links.ts';
 import { htmlLiquid, SCOPE_LOCALE, SCOPE_NOW, SCOPE_TIME_ZONE, textLiquid } from './liquid-engine.ts';
-import { FastFallbackError, FastRenderError } from './liquid-fast.ts';
 import {
   type CompiledTemplate,
   type CsmDigestContext,
@@ -126,16 +125,6 @@ function renderParts(
     templates: Template[],
     partScope: Record<string, unknown>,
   ): string => {
-    const fast = tpl.fast[part];
-    if (fast) {
-      try {
-        return fast(partScope);
-      } catch (error) {
-        if (error instanceof FastRenderError) throw toRenderError(tpl, part, who, error);
-        if (!(error instanceof FastFallbackError)) throw error;
-        // A value the fast renderer does not interpret like Liquid: render this part with liquidjs.
-      }
-    }
     // A lenient `{% if optional.value %}` makes Liquid build and catch an Error internally; capturing stack
     // traces for those dominated render time. The render is synchronous, so the limit is restored before
     // any other code runs.
@@ -222,12 +211,7 @@ function toRenderError(tpl: CompiledTemplate, part: Part, who: string, error: un
     );
   }
   const tokenText = error instanceof LiquidError ? error.token?.getText() : undefined;
-  const variable =
-    error instanceof FastRenderError
-      ? error.variable
-      : tokenText
-        ? FIRST_VARIABLE.exec(tokenText)?.[1]
-        : undefined;
+  const variable = tokenText ? FIRST_VARIABLE.exec(tokenText)?.[1] : undefined;
   const detail = (error instanceof LiquidError && error.originalError?.message) || message;
   return new RenderError(
     {

@@ -1,6 +1,5 @@
 import type { Template } from 'liquidjs';
 import type { Contact } from '../shared/domain.ts';
-import type { FastRender } from './liquid-fast.ts';
 
 /** A released feature as shown to one contact; title and summary are already in the email's language. */
 export interface ReleasedFeature {
@@ -104,14 +103,6 @@ export interface CompiledTemplate extends CompiledTemplateData {
     fromName?: Template[];
     html: Template[];
     text: Template[];
-  };
-  /** the same parts compiled for the fast renderer, where they stay within its Liquid subset */
-  fast: {
-    subject?: FastRender;
-    preheader?: FastRender;
-    fromName?: FastRender;
-    html?: FastRender;
-    text?: FastRender;
   };
 }
 
