@@ -1,6 +1,7 @@
 import { Account, Contact, DailyUsage } from '../core/shared/domain.ts';
 import { DAY_MS } from '../core/shared/duration.ts';
 import { closest } from '../core/shared/suggest.ts';
+import { futureProblem, usageProblem } from '../core/tracking/usage-validation.ts';
 import { refreshUsageRollup } from './ingest-usage.ts';
 import type { AccountRepository, Clock, ContactRepository, UsageStore } from './ports.ts';
 
@@ -134,16 +135,12 @@ export async function importUsage(rows: readonly ImportRow<UsageCandidate>[], de
     'contactId and date',
   );
   const now = deps.clock.now();
-  const today = new Date(now).toISOString().slice(0, 10);
   const oldest = new Date(now - (deps.retentionDays - 1) * DAY_MS).toISOString().slice(0, 10);
   const inRange: ImportRow<UsageCandidate>[] = [];
   for (const row of unique) {
     const { date } = row.value;
-    if (date > today)
-      rejected.push({
-        line: row.line,
-        reason: `date: ${date} is in the future (today is ${today}); fix the day`,
-      });
+    const future = futureProblem('date', date, now);
+    if (future) rejected.push({ line: row.line, reason: future });
     else if (date < oldest)
       rejected.push({
         line: row.line,
@@ -159,19 +156,19 @@ export async function importUsage(rows: readonly ImportRow<UsageCandidate>[], de
   });
   const ready: ImportRow<DailyUsage>[] = [];
   for (const row of inRange) {
-    const { contactId, accountId } = row.value;
+    const { contactId } = row.value;
     const contactAccount = accountOf.get(contactId);
     if (contactAccount === undefined)
       rejected.push({
         line: row.line,
         reason: `contactId: "${contactId}" is not a known contact; import it first with lowtouch import contacts, or fix the id`,
       });
-    else if (accountId !== undefined && accountId !== contactAccount)
-      rejected.push({
-        line: row.line,
-        reason: `accountId: "${accountId}" is not the account of contact ${contactId} (${contactAccount}); fix it or leave the cell empty`,
-      });
-    else ready.push({ line: row.line, value: DailyUsage.parse({ ...row.value, accountId: contactAccount }) });
+    else {
+      const problem = usageProblem(row.value, { id: contactId, accountId: contactAccount }, now);
+      if (problem) rejected.push({ line: row.line, reason: problem });
+      else
+        ready.push({ line: row.line, value: DailyUsage.parse({ ...row.value, accountId: contactAccount }) });
+    }
   }
   deps.onProgress?.(rejected.length);
   const chunks: ImportRow<DailyUsage>[][] = [];

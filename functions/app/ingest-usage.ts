@@ -1,5 +1,6 @@
 import { DAY_MS } from '../core/shared/duration.ts';
 import { rollupUsage, type UsageEvent } from '../core/tracking/usage-events.ts';
+import { usageProblem } from '../core/tracking/usage-validation.ts';
 import type {
   AccountRepository,
   Clock,
@@ -25,7 +26,9 @@ export interface IngestDeps {
 /** What ingestion did with one event. */
 export type IngestOutcome =
   | { outcome: 'counted' | 'duplicate'; rollup: boolean }
-  | { outcome: 'unknown-contact'; contactId: string };
+  | { outcome: 'unknown-contact'; contactId: string }
+  /** dated beyond the allowed clock skew, or naming another account than the contact's: not stored */
+  | { outcome: 'rejected'; reason: string };
 
 const MAX_ROLLUP_ATTEMPTS = 8;
 
@@ -46,6 +49,14 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
       eventId: event.eventId,
     });
     return { outcome: 'unknown-contact', contactId: event.contactId };
+  }
+  const problem = usageProblem(event, stored.contact, now);
+  if (problem) {
+    await deps.counters.addOperational(new Date(now).toISOString().slice(0, 10), 'usage-rejected', {
+      [event.type]: 1,
+    });
+    deps.log.warn('usage event rejected', { contactId: event.contactId, eventId: event.eventId, problem });
+    return { outcome: 'rejected', reason: problem };
   }
   const expiresAt = Math.floor(Date.parse(event.at) / 1000) + deps.retentionDays * 86_400;
   const fresh = await deps.usage.record(event, expiresAt);
