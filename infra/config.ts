@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../functions/adapters/config-error.ts';
 
 /**
  * Deployment settings. They come from a JSON file (context key `lowtouch:configFile`, default
@@ -53,10 +54,12 @@ export const LowtouchConfig = z
       .toLowerCase()
       .regex(HOSTNAME, 'a domain such as "bounce.mail.example.com"')
       .optional(),
+    // An empty value (-c lowtouch:trackingDomain=) turns off a domain set in the file, for the first deploy.
     trackingDomain: z
-      .string()
-      .toLowerCase()
-      .regex(HOSTNAME, 'a domain such as "links.example.com"')
+      .preprocess(
+        (v) => (v === '' ? undefined : v),
+        z.string().toLowerCase().regex(HOSTNAME, 'a domain such as "links.example.com"').optional(),
+      )
       .optional(),
     maxSendRate: num(z.number().positive('a positive number of emails per second').max(10_000)),
     timeZone: z
@@ -142,14 +145,6 @@ const EXPECTED: Record<string, string> = {
   programDir: 'the directory holding campaigns/ and templates/, e.g. "."',
   stackPrefix: 'a stack name prefix of letters, digits and dashes, e.g. "Lowtouch"',
 };
-
-/** A missing or invalid deployment setting; the message names each bad key and how to fix it. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Reads context values the way the CDK app sees them (`node.tryGetContext`). */
 export type ContextReader = (key: string) => unknown;

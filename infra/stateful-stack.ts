@@ -1,4 +1,12 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -96,8 +104,24 @@ export class StatefulStack extends Stack {
       sendingEnabled: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
-      customTrackingRedirectDomain: config.trackingDomain,
+      // With a custom domain, open pixels and click redirects go over HTTPS only; the domain then
+      // needs a certificate in front of it (docs/deploy.md, "Custom tracking domain"). SES accepts
+      // an HTTPS policy only together with a custom domain.
+      ...(config.trackingDomain
+        ? {
+            customTrackingRedirectDomain: config.trackingDomain,
+            customTrackingHttpsPolicy: ses.HttpsPolicy.REQUIRE,
+          }
+        : {}),
     });
+    if (config.trackingDomain && config.createIdentity) {
+      // SES refuses a redirect domain that no verified identity covers, and the identity created
+      // below is verified only once its DKIM records are published, after this deploy.
+      Annotations.of(this.configurationSet).addWarningV2(
+        'lowtouch:trackingDomainBeforeVerification',
+        `trackingDomain "${config.trackingDomain}" is accepted by SES only once the identity "${config.identity}" is verified. On the first deploy leave trackingDomain out (-c lowtouch:trackingDomain= or remove it from the file), publish the DKIM records, wait for verification, then deploy again with it (docs/deploy.md, "Custom tracking domain").`,
+      );
+    }
     this.configurationSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // SES can publish to EventBridge only on the account's default bus.
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,11 +19,34 @@ export function createAlarmTopic(scope: Construct): sns.Topic {
       resources: ['*'],
     }),
   );
-  return new sns.Topic(scope, 'AlarmTopic', {
+  const topic = new sns.Topic(scope, 'AlarmTopic', {
     displayName: 'lowtouch alarms',
     masterKey: key,
     enforceSSL: true,
   });
+  // enforceSSL gives the topic a resource policy, and once a topic has one, CloudWatch may publish
+  // only if it allows it; the source-account condition keeps other accounts' alarms out.
+  const stack = Stack.of(scope);
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      actions: ['sns:Publish'],
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  return topic;
 }
 
 /** SES reviews an account at these rates; the breaker thresholds must stay below them. */
