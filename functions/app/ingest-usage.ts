@@ -32,12 +32,35 @@ export type IngestOutcome =
 
 const MAX_ROLLUP_ATTEMPTS = 8;
 
+// Field names already reported, per logger (one logger per Lambda container or local runtime): a
+// producer that adds a field sends it on every event, and one line says it all.
+const reportedIgnoredFields = new WeakMap<Log, Set<string>>();
+
+/** Logs, once per event type and field, the detail fields this version does not define. */
+function noteIgnoredFields(event: UsageEvent, log: Log): void {
+  if (!event.ignoredFields || event.ignoredFields.length === 0) return;
+  let reported = reportedIgnoredFields.get(log);
+  if (!reported) {
+    reported = new Set();
+    reportedIgnoredFields.set(log, reported);
+  }
+  const fresh = event.ignoredFields.filter((field) => !reported.has(`${event.type} ${field}`));
+  if (fresh.length === 0) return;
+  for (const field of fresh) reported.add(`${event.type} ${field}`);
+  log.info('usage event fields ignored: not defined for this event type (docs/deploy.md, section 4)', {
+    type: event.type,
+    fields: fresh,
+    eventId: event.eventId,
+  });
+}
+
 /**
  * Counts one usage event into its daily row (once per event id) and recomputes the contact's rollup
  * from the daily rows. The rollup is recomputed even for a repeated event, so a crash between the two
  * writes is repaired by the redelivery.
  */
 export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<IngestOutcome> {
+  noteIgnoredFields(event, deps.log);
   const now = deps.clock.now();
   const stored = await deps.contacts.get(event.contactId);
   if (!stored) {

@@ -5,34 +5,57 @@ import { DAY_MS } from '../shared/duration.ts';
 // Product usage events, as the product puts them on the custom event bus: `detail-type` is the event
 // type and `detail` carries the fields below. `eventId` is the product's own id for the event and is
 // what makes ingestion idempotent (EventBridge may deliver an event more than once).
+// Producers add fields over time, so a field this version does not define is dropped (and named in
+// `ignoredFields`) rather than refused; a defined field with a bad value still refuses the event.
 
 const Base = {
   eventId: z.string().min(1).max(200),
   contactId: z.string().min(1),
   accountId: z.string().min(1),
   at: IsoDateTime,
+  /** detail fields this version does not define, dropped at parse; set by UsageEventEnvelope */
+  ignoredFields: z.array(z.string()).optional(),
 };
 
-/** One usage event, discriminated by `type`. */
-export const UsageEvent = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('login'), ...Base }),
-  z.strictObject({
+const VARIANTS = [
+  z.object({ type: z.literal('login'), ...Base }),
+  z.object({
     type: z.literal('feature.used'),
     ...Base,
     feature: z.string().min(1).max(100),
     count: z.number().int().min(1).max(10_000).default(1),
   }),
-  z.strictObject({ type: z.literal('help.visited'), ...Base, article: z.string().optional() }),
-  z.strictObject({
+  z.object({ type: z.literal('help.visited'), ...Base, article: z.string().optional() }),
+  z.object({
     type: z.literal('nps.responded'),
     ...Base,
     score: z.number().int().min(0).max(10),
     comment: z.string().max(2000).optional(),
   }),
-  z.strictObject({ type: z.literal('milestone.reached'), ...Base, milestone: z.string().min(1).max(100) }),
-]);
+  z.object({ type: z.literal('milestone.reached'), ...Base, milestone: z.string().min(1).max(100) }),
+] as const;
+
+/** One usage event, discriminated by `type`; fields it does not define are stripped. */
+export const UsageEvent = z.discriminatedUnion('type', VARIANTS);
 export type UsageEvent = z.infer<typeof UsageEvent>;
 export type UsageEventType = UsageEvent['type'];
+
+/** The detail fields each event type defines (what a producer may send). */
+export const USAGE_EVENT_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(
+  VARIANTS.map((variant) => [
+    variant.shape.type.value,
+    Object.keys(variant.shape).filter((key) => key !== 'type' && key !== 'ignoredFields'),
+  ]),
+);
+
+/** The fields of a detail that its event type does not define, sorted; none for an unknown type. */
+export function unknownUsageFields(type: string, detail: Record<string, unknown>): string[] {
+  const known = USAGE_EVENT_FIELDS.get(type);
+  if (!known) return [];
+  return Object.keys(detail)
+    .filter((key) => !known.includes(key))
+    .sort();
+}
 
 /** The source name the product uses when it puts usage events on the bus. */
 export const USAGE_EVENT_SOURCE = 'lowtouch.usage';
@@ -46,7 +69,11 @@ export const UsageEventEnvelope = z
     time: z.string(),
     detail: z.record(z.string(), z.unknown()),
   })
-  .transform((envelope) => ({ ...envelope.detail, type: envelope['detail-type'] }))
+  .transform((envelope) => {
+    const type = envelope['detail-type'];
+    const ignored = unknownUsageFields(type, envelope.detail);
+    return { ...envelope.detail, type, ...(ignored.length > 0 ? { ignoredFields: ignored } : {}) };
+  })
   .pipe(UsageEvent);
 
 /** The UTC day (YYYY-MM-DD) an instant falls on. */
