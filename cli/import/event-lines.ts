@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import { parseGuardedJson } from '../../functions/core/shared/input-guards.ts';
 import {
   SesEventBridgeEvent,
   SesEventDetail,
   type SesEventType,
   sesEventTime,
 } from '../../functions/core/tracking/ses-events.ts';
+import { futureProblem } from '../../functions/core/tracking/usage-validation.ts';
 
 /** One line of a replay file: an SES event ready for the tracker, or why the line cannot be used. */
 export type EventLine =
@@ -66,39 +68,40 @@ export function wrapBareRecord(detail: SesEventDetail, canonical: string): SesEv
  * Reads one line: an EventBridge envelope (as archived from the events queue or its DLQ), an SQS
  * message holding one in `Body`/`body`, or a bare SES record with `eventType` and `mail`.
  */
-export function readEventLine(text: string, line: number): EventLine {
+export function readEventLine(text: string, line: number, now?: number): EventLine {
   const fail = (reason: string): EventLine => ({ ok: false, line, reason, text });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return fail(`not JSON (${why}); each line must be one JSON object`);
-  }
+  // Size, encoding and depth are checked on the text first: a 10,000-level line parses, but zod's walk
+  // over it would overflow the stack and take the whole replay down.
+  const read = parseGuardedJson(text);
+  if (!read.ok) return fail(`${read.reason}; each line must be one JSON object`);
+  let value = read.value;
   if (isObject(value) && !('detail' in value)) {
     const body =
       typeof value.Body === 'string' ? value.Body : typeof value.body === 'string' ? value.body : undefined;
     if (body !== undefined) {
-      try {
-        value = JSON.parse(body);
-      } catch {
+      const inner = parseGuardedJson(body);
+      if (!inner.ok)
         return fail(
-          'an SQS message whose body is not JSON; expected the SES event in its EventBridge envelope',
+          `an SQS message whose body is ${inner.reason.startsWith('not JSON') ? 'not JSON' : `unusable (${inner.reason})`}; expected the SES event in its EventBridge envelope`,
         );
-      }
+      value = inner.value;
     }
   }
   if (!isObject(value)) return fail('not a JSON object; each line must be one SES event record');
+  const dated = (event: SesEventBridgeEvent, wrapped: boolean): EventLine => {
+    const future = now === undefined ? undefined : futureProblem('time', sesEventTime(event.detail), now);
+    return future ? fail(future) : { ok: true, line, event, wrapped };
+  };
   if ('detail' in value) {
     const parsed = SesEventBridgeEvent.safeParse(value);
     if (!parsed.success)
       return fail(`not an SES event in an EventBridge envelope: ${issuesText(parsed.error, '')}`);
-    return { ok: true, line, event: parsed.data, wrapped: false };
+    return dated(parsed.data, false);
   }
   if ('eventType' in value && 'mail' in value) {
     const parsed = SesEventDetail.safeParse(value);
     if (!parsed.success) return fail(`not an SES event record: ${issuesText(parsed.error, '')}`);
-    return { ok: true, line, event: wrapBareRecord(parsed.data, JSON.stringify(value)), wrapped: true };
+    return dated(wrapBareRecord(parsed.data, JSON.stringify(value)), true);
   }
   if ('notificationType' in value)
     return fail(
@@ -109,11 +112,11 @@ export function readEventLine(text: string, line: number): EventLine {
   );
 }
 
-/** Reads every non-blank line of a JSONL file, numbering lines from 1. */
-export function readEventLines(content: string): EventLine[] {
+/** Reads every non-blank line of a JSONL file, numbering lines from 1; `now` refuses future-dated events. */
+export function readEventLines(content: string, now?: number): EventLine[] {
   const lines: EventLine[] = [];
   content.split(/\r?\n/).forEach((text, index) => {
-    if (text.trim() !== '') lines.push(readEventLine(text, index + 1));
+    if (text.trim() !== '') lines.push(readEventLine(text, index + 1, now));
   });
   return lines;
 }

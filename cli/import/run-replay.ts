@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { trackerDeps } from '../../functions/adapters/runtime-wiring.ts';
 import { forEachLimited } from '../../functions/app/import-records.ts';
 import { recordEmailEvent, type TrackerDeps } from '../../functions/app/record-email-event.ts';
+import { parseGuardedJson } from '../../functions/core/shared/input-guards.ts';
 import type { SesEventBridgeEvent } from '../../functions/core/tracking/ses-events.ts';
 import { connect } from '../connect.ts';
 import { type ConnectionFlags, table } from '../options.ts';
@@ -55,11 +56,9 @@ function zero(): Record<ReplayOutcome, number> {
 }
 
 function recordOf(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  // A line refused for its size, encoding or depth is kept as text: re-serializing it could overflow.
+  const read = parseGuardedJson(text);
+  return read.ok ? read.value : text;
 }
 
 /**
@@ -103,7 +102,7 @@ export async function runReplay(options: ReplayOptions, io: CommandIo): Promise<
   } catch (error) {
     throw new ImportFileError(`cannot read ${options.file}; check the path`, { cause: error });
   }
-  const lines = readEventLines(content);
+  const lines = readEventLines(content, io.now());
   const texts = new Map<number, string>();
   content.split(/\r?\n/).forEach((text, index) => {
     texts.set(index + 1, text);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseGuardedJson } from '../core/shared/input-guards.ts';
 import type { Counters, Log } from './ports.ts';
 import type { BatchResult, QueueRecord } from './queue-records.ts';
 
@@ -64,13 +65,10 @@ function parseBody<T>(
   body: string,
   schema: z.ZodType<T>,
 ): { ok: true; value: T } | { ok: false; issue: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, issue: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const result = schema.safeParse(json);
+  // Size, encoding and nesting are checked before the schema walks the record (deep nesting overflows it).
+  const read = parseGuardedJson(body);
+  if (!read.ok) return { ok: false, issue: read.reason };
+  const result = schema.safeParse(read.value);
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
