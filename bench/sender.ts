@@ -1,11 +1,11 @@
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import {
-  MemoryAccounts,
-  MemoryContacts,
-  MemorySends,
-  MemoryState,
-  MemorySuppressions,
-} from '../functions/adapters/memory-store.ts';
+  InMemoryAccounts,
+  InMemoryContacts,
+  InMemorySends,
+  InMemoryState,
+  InMemorySuppressions,
+} from '../functions/adapters/memory/repositories.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { TokenBucket } from '../functions/adapters/token-bucket.ts';
 import { processBatch } from '../functions/app/batch.ts';
@@ -47,10 +47,10 @@ class RateLimitedSes implements EmailSender {
 /** Bench entry `sender-rate-fraction`: accepted rate ÷ R over 20 s, with lost and duplicate counts. */
 export async function benchSender(): Promise<BenchResult[]> {
   const backlog = Math.ceil(((RATE * WINDOW_MS) / 1000) * 1.15);
-  const contacts = new MemoryContacts();
-  const accounts = new MemoryAccounts();
-  const sends = new MemorySends();
-  const state = new MemoryState();
+  const contacts = new InMemoryContacts();
+  const accounts = new InMemoryAccounts();
+  const sends = new InMemorySends();
+  const state = new InMemoryState();
   const clock = { now: () => Date.now() };
   await accounts.put(
     Account.parse({
@@ -99,7 +99,7 @@ export async function benchSender(): Promise<BenchResult[]> {
     sends,
     contacts,
     accounts,
-    suppressions: new MemorySuppressions(),
+    suppressions: new InMemorySuppressions(),
     breaker: state,
     renderer: {
       render: async ({ contact }) => ({

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import { startLocalEmulators } from '../functions/adapters/local-emulators.ts';
 import { openLocalTables } from '../functions/adapters/local-tables.ts';
+import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { planShardDeps, type Wiring } from '../functions/adapters/runtime-wiring.ts';
 import { planShard } from '../functions/app/plan-shard.ts';

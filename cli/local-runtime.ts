@@ -1,6 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoCtaStore, DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
-import { InMemoryPublisher } from '../functions/adapters/event-publisher.ts';
 import { drainPlanQueue, drainSendQueue } from '../functions/adapters/in-process-consumers.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import {
@@ -9,6 +8,7 @@ import {
   startLocalEmulators,
 } from '../functions/adapters/local-emulators.ts';
 import { openLocalTables } from '../functions/adapters/local-tables.ts';
+import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
 import {

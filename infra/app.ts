@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../functions/adapters/config-error.ts';
 import { buildApp } from './build-app.ts';
-import { ConfigError } from './config.ts';
 import { ProgramInvalidError, precompileTemplates, validateProgramFiles } from './program.ts';
 import { MissingHandlerError } from './stateless-stack.ts';
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfigError } from './config-error.ts';
 import { TABLES, type TableId } from './tables.ts';
 
 /** Where the DynamoDB API lives: AWS (no endpoint) or a local emulator. */
@@ -61,14 +62,6 @@ function isTableId(id: string): id is TableId {
 
 function isComplete(names: Partial<TableNames>): names is TableNames {
   return Object.keys(TABLES).every((id) => isTableId(id) && typeof names[id] === 'string');
-}
-
-/** A required setting is missing or malformed. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
 }
 
 /** True for DynamoDB's ConditionalCheckFailedException, the expected outcome of a lost race. */

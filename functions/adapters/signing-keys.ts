@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SigningKey } from '../core/sending/unsubscribe-token.ts';
-import { ConfigError } from './dynamo-client.ts';
+import { ConfigError } from './config-error.ts';
 
 /**
  * Reads the unsubscribe signing keys from a secret string. A plain string is one key with id `k1`;

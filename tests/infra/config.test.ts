@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../infra/config.ts';
+import { ConfigError } from '../../functions/adapters/config-error.ts';
+import { loadConfig } from '../../infra/config.ts';
 import { senderMaxConcurrency, visibilityTimeoutSeconds } from '../../infra/sizing.ts';
 
 const valid = {

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env-keys.ts';
+import { InMemoryExportSink } from '../../functions/adapters/memory/export-sink.ts';
 import { TABLES, type TableSpec } from '../../functions/adapters/tables.ts';
 import { exportKpis, snapshotKpiSource } from '../../functions/app/export-kpis.ts';
 import { EMAIL_KPI_COLUMNS } from '../../functions/core/kpi/columns.ts';
@@ -8,7 +9,6 @@ import { csvFolder, EXPORT_TABLES } from '../../functions/core/kpi/exports.ts';
 import { FUNCTIONS } from '../../infra/functions.ts';
 import { SES_EVENT_TYPES } from '../../infra/stateful-stack.ts';
 import { generateKpiFixture } from '../unit/kpi/helpers/fixtures.ts';
-import { MemorySink } from '../unit/kpi/helpers/memory-sink.ts';
 import { MAX_SEND_RATE, type Resource, type Synthesized, synthesize } from './synthesized.ts';
 
 // One synth per file (bundling off: tests/infra/cdk-synth.test.ts covers it).
@@ -307,7 +307,7 @@ describe('stateful resources', () => {
   it('declares a Glue table per KPI CSV whose folder holds exactly that CSV in every export', async () => {
     const tables = Object.values(stateful.findResources('AWS::Glue::Table')) as Resource[];
     expect(tables).toHaveLength(EXPORT_TABLES.length);
-    const sink = new MemorySink();
+    const sink = new InMemoryExportSink();
     const world = generateKpiFixture({ accounts: 6 });
     await exportKpis(
       { to: '2026-11-21', campaigns: world.campaigns },

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient, localTableNames } from '../../functions/adapters/dynamo-client.ts';
-import { InMemoryPublisher } from '../../functions/adapters/event-publisher.ts';
 import { drainPlanQueue, drainSendQueue } from '../../functions/adapters/in-process-consumers.ts';
 import { InProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { createLocalTables } from '../../functions/adapters/local-tables.ts';
+import { InMemoryPublisher } from '../../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../../functions/adapters/powertools-log.ts';
 import { loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InProcessQueue } from '../../../functions/adapters/in-process-queue.ts';
-import { MemoryState } from '../../../functions/adapters/memory-store.ts';
+import { InMemoryState } from '../../../functions/adapters/memory/repositories.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { TokenBucket } from '../../../functions/adapters/token-bucket.ts';
 import { processBatch } from '../../../functions/app/batch.ts';
@@ -11,7 +11,7 @@ const Body = z.strictObject({ n: z.number() });
 
 describe('processBatch', () => {
   it('reports malformed and failing records only, and counts malformed ones once', async () => {
-    const state = new MemoryState();
+    const state = new InMemoryState();
     const seen: number[] = [];
     const spec = {
       source: 'test-queue',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPublisher } from '../../../functions/adapters/event-publisher.ts';
-import { MemoryState } from '../../../functions/adapters/memory-store.ts';
+import { InMemoryPublisher } from '../../../functions/adapters/memory/publisher.ts';
+import { InMemoryState } from '../../../functions/adapters/memory/repositories.ts';
 import {
   BreakerResumeError,
   breakerStatus,
@@ -12,7 +12,7 @@ import { DEFAULT_BREAKER, hourOf } from '../../../functions/core/tracking/reputa
 const NOW = Date.parse('2026-11-22T10:20:00Z');
 
 async function world(bounced: number) {
-  const state = new MemoryState();
+  const state = new InMemoryState();
   const reputation = state.reputation();
   await reputation.add(hourOf(NOW - 3_600_000), { sent: 400, bounced });
   await state.pause(`bounce rate ${bounced / 4}% above 2%`, '2026-11-22T09:05:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryUsage } from '../../../functions/adapters/memory-store.ts';
+import { InMemoryUsage } from '../../../functions/adapters/memory/repositories.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { type IngestDeps, ingestUsage } from '../../../functions/app/ingest-usage.ts';
 import { UsageEventEnvelope } from '../../../functions/core/tracking/usage-events.ts';
@@ -19,7 +19,7 @@ function envelope(type: string, detail: Record<string, unknown>) {
 
 async function world() {
   const w = await sendWorld();
-  const usage = new MemoryUsage();
+  const usage = new InMemoryUsage();
   const deps: IngestDeps = {
     clock: w.clock,
     usage,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryQueue } from '../../../functions/adapters/memory/queue.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
 import { loadProgramFromDir } from '../../../functions/adapters/program-files.ts';
 import { planShard } from '../../../functions/app/plan-shard.ts';
 import { reconcileSends } from '../../../functions/app/reconcile-sends.ts';
 import type { SendMessage } from '../../../functions/app/send-step.ts';
-import { account, CollectingQueue, claimedSend, contact, sendWorld, T0 } from './support.ts';
+import { account, claimedSend, contact, sendWorld, T0 } from './support.ts';
 
 const loaded = await loadProgramFromDir({ campaignsDir: 'campaigns', templatesDir: 'templates' });
 if (!loaded.program) throw new Error('the example program does not load');
@@ -12,7 +13,7 @@ const program = loaded.program;
 
 async function world(contacts = 30) {
   const w = await sendWorld();
-  const sendQueue = new CollectingQueue<SendMessage>();
+  const sendQueue = new InMemoryQueue<SendMessage>();
   for (let i = 0; i < contacts; i++) {
     await w.contacts.put(contact(`n${i}`, 'a1', { locale: i % 2 ? 'ja' : 'en' }));
   }

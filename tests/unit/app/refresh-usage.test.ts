@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPublisher } from '../../../functions/adapters/event-publisher.ts';
-import { MemoryContacts, MemoryUsage } from '../../../functions/adapters/memory-store.ts';
-import { InMemoryCtaStore, InMemoryDigestSender } from '../../../functions/app/ctas.ts';
+import { InMemoryCtaStore, InMemoryDigestSender } from '../../../functions/adapters/memory/ctas.ts';
+import { InMemoryPublisher } from '../../../functions/adapters/memory/publisher.ts';
+import { InMemoryContacts, InMemoryUsage } from '../../../functions/adapters/memory/repositories.ts';
 import { snapshotKpiSource } from '../../../functions/app/export-kpis.ts';
 import { type HealthModel, runNightlyHealth } from '../../../functions/app/nightly-health.ts';
 import type { UsageStore } from '../../../functions/app/ports.ts';
@@ -16,7 +16,7 @@ const clock = { now: () => NOW };
 const daysAgo = (n: number) => new Date(NOW - n * DAY).toISOString();
 
 /** Usage rows through the store's own write path: `logins` logins on the day `n` days ago. */
-async function logins(usage: MemoryUsage, contactId: string, n: number, count: number): Promise<void> {
+async function logins(usage: InMemoryUsage, contactId: string, n: number, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     await usage.record({
       type: 'login',
@@ -42,7 +42,7 @@ class CountingUsage implements Pick<UsageStore, 'listDays'> {
   calls: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
-  constructor(private readonly inner: MemoryUsage) {}
+  constructor(private readonly inner: InMemoryUsage) {}
   async listDays(contactId: string, fromDate: string) {
     this.calls.push(contactId);
     this.inFlight += 1;
@@ -55,9 +55,9 @@ class CountingUsage implements Pick<UsageStore, 'listDays'> {
 }
 
 async function world(contacts: Contact[]) {
-  const repo = new MemoryContacts();
+  const repo = new InMemoryContacts();
   for (const c of contacts) await repo.put(c);
-  const usage = new MemoryUsage();
+  const usage = new InMemoryUsage();
   return { repo, usage, counting: new CountingUsage(usage) };
 }
 

@@ -1,21 +1,15 @@
+import { InMemoryEmailSender } from '../../../functions/adapters/memory/email-sender.ts';
+import { InMemoryQueue } from '../../../functions/adapters/memory/queue.ts';
 import {
-  MemoryAccounts,
-  MemoryContacts,
-  MemoryEventLog,
-  MemorySends,
-  MemoryState,
-  MemorySuppressions,
-} from '../../../functions/adapters/memory-store.ts';
+  InMemoryAccounts,
+  InMemoryContacts,
+  InMemoryEventLog,
+  InMemorySends,
+  InMemoryState,
+  InMemorySuppressions,
+} from '../../../functions/adapters/memory/repositories.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
-import type {
-  BusEvent,
-  EmailSender,
-  MessageQueue,
-  OutgoingEmail,
-  OutgoingMessage,
-  SendResult,
-  StepRenderer,
-} from '../../../functions/app/ports.ts';
+import type { BusEvent, StepRenderer } from '../../../functions/app/ports.ts';
 import type { SendMessage, SendStepDeps } from '../../../functions/app/send-step.ts';
 import type { SendRecord } from '../../../functions/core/sending/send.ts';
 import { Account, Contact } from '../../../functions/core/shared/domain.ts';
@@ -81,25 +75,6 @@ export function claimedSend(sendId: string, contactId: string, extra: Partial<Se
   };
 }
 
-export class CollectingQueue<T> implements MessageQueue<T> {
-  readonly sent: OutgoingMessage<T>[] = [];
-  async send(messages: OutgoingMessage<T>[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-}
-
-export class FakeSender implements EmailSender {
-  readonly emails: OutgoingEmail[] = [];
-  next: (email: OutgoingEmail) => Promise<SendResult> = async () => ({
-    ok: true,
-    messageId: `msg-${this.emails.length}`,
-  });
-  async send(email: OutgoingEmail): Promise<SendResult> {
-    this.emails.push(email);
-    return this.next(email);
-  }
-}
-
 export const okRenderer: StepRenderer = {
   render: async ({ send, contact: to }) => ({
     ok: true,
@@ -116,14 +91,14 @@ export const okRenderer: StepRenderer = {
 /** A full set of in-memory deps for send-step, with one account a1 and contact c1. */
 export async function sendWorld() {
   const clock = new ManualClock();
-  const contacts = new MemoryContacts();
-  const accounts = new MemoryAccounts();
-  const sends = new MemorySends();
-  const state = new MemoryState();
-  const suppressions = new MemorySuppressions();
-  const events = new MemoryEventLog();
-  const queue = new CollectingQueue<SendMessage>();
-  const sender = new FakeSender();
+  const contacts = new InMemoryContacts();
+  const accounts = new InMemoryAccounts();
+  const sends = new InMemorySends();
+  const state = new InMemoryState();
+  const suppressions = new InMemorySuppressions();
+  const events = new InMemoryEventLog();
+  const queue = new InMemoryQueue<SendMessage>();
+  const sender = new InMemoryEmailSender();
   const published: BusEvent[] = [];
   await accounts.put(account('a1', { csmId: 'csm-1' }));
   await contacts.put(contact('c1', 'a1'));

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAccounts, MemoryContacts, MemoryUsage } from '../../../functions/adapters/memory-store.ts';
+import {
+  InMemoryAccounts,
+  InMemoryContacts,
+  InMemoryUsage,
+} from '../../../functions/adapters/memory/repositories.ts';
 import {
   type ImportDeps,
   importAccounts,
@@ -12,7 +16,7 @@ import { Account, Contact, type DailyUsage } from '../../../functions/core/share
 const NOW = Date.parse('2026-11-24T02:00:00Z');
 
 /** Daily rows in memory with whole-day writes, as DynamoUsageStore.putDays does. */
-class MemoryUsageDays extends MemoryUsage {
+class MemoryUsageDays extends InMemoryUsage {
   readonly expiries = new Map<string, number>();
   async putDays(rows: readonly DailyUsage[], expiresAt: number): Promise<void> {
     for (const row of rows) {
@@ -23,8 +27,8 @@ class MemoryUsageDays extends MemoryUsage {
 }
 
 function setup() {
-  const accounts = new MemoryAccounts();
-  const contacts = new MemoryContacts();
+  const accounts = new InMemoryAccounts();
+  const contacts = new InMemoryContacts();
   const usage = new MemoryUsageDays();
   let progressed = 0;
   const deps: ImportDeps = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAccounts, MemoryContacts } from '../../../functions/adapters/memory-store.ts';
+import { InMemoryAccounts, InMemoryContacts } from '../../../functions/adapters/memory/repositories.ts';
 import { dryRun, UnknownCampaignError } from '../../../functions/app/dry-run.ts';
 import { account, contact, mustLoad, shippedFiles } from '../core/fixtures.ts';
 
@@ -8,8 +8,8 @@ const program = mustLoad(shippedFiles());
 const AT = Date.parse('2026-12-09T01:00:00Z');
 
 async function stores() {
-  const contacts = new MemoryContacts();
-  const accounts = new MemoryAccounts();
+  const contacts = new InMemoryContacts();
+  const accounts = new InMemoryAccounts();
   await accounts.put(account({ id: 'acc-1', tier: 'low', renewalAt: '2027-03-07T00:00:00Z' }));
   await contacts.put(contact({ id: 'c-new', role: 'user', signedUpAt: '2026-12-08T23:00:00Z' }));
   await contacts.put(contact({ id: 'c-admin', role: 'admin', signedUpAt: '2025-01-01T00:00:00Z' }));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runKpiCommand, runKpiRecipientsCommand, snapshotSourceFromFile } from '../../../cli/commands/kpi.ts';
 import { buildProgram } from '../../../cli/main.ts';
+import { InMemoryExportSink } from '../../../functions/adapters/memory/export-sink.ts';
 import { KpiInputError, snapshotKpiSource } from '../../../functions/app/export-kpis.ts';
 import { generateKpiFixture } from './helpers/fixtures.ts';
-import { MemorySink } from './helpers/memory-sink.ts';
 
 const NOW = Date.parse('2026-11-22T06:00:00Z');
 
@@ -18,7 +18,7 @@ describe('lowtouch kpi', () => {
   });
 
   it('runs against any source and sink (the local runtime wires the tables)', async () => {
-    const sink = new MemorySink();
+    const sink = new InMemoryExportSink();
     const result = await runKpiCommand(
       { from: '2026-11-01', to: '2026-11-21', format: 'csv,html', now: NOW },
       snapshotKpiSource(generateKpiFixture()),

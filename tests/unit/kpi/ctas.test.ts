@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPublisher } from '../../../functions/adapters/event-publisher.ts';
-import {
-  CTA_DETAIL_TYPE,
-  InMemoryCtaStore,
-  InMemoryDigestSender,
-  raiseCtas,
-  sendCtaDigests,
-} from '../../../functions/app/ctas.ts';
+import { InMemoryCtaStore, InMemoryDigestSender } from '../../../functions/adapters/memory/ctas.ts';
+import { InMemoryPublisher } from '../../../functions/adapters/memory/publisher.ts';
+import { CTA_DETAIL_TYPE, raiseCtas, sendCtaDigests } from '../../../functions/app/ctas.ts';
 import type { BusEvent, EventPublisher } from '../../../functions/app/ports.ts';
 import {
   type Cta,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryExportSink } from '../../../functions/adapters/memory/export-sink.ts';
 import {
   exportKpis,
   exportRecipients,
@@ -12,13 +13,12 @@ import { csvKey, EXPORT_TABLES, jsonKey, REPORT_FILE } from '../../../functions/
 import { rowSchemaOf } from '../../../functions/core/kpi/format.ts';
 import { parseCsv } from './helpers/csv.ts';
 import { generateKpiFixture } from './helpers/fixtures.ts';
-import { MemorySink } from './helpers/memory-sink.ts';
 
 const NOW = Date.parse('2026-11-22T06:00:00Z');
 const world = generateKpiFixture();
 const clock = { now: () => NOW };
 
-const sink = new MemorySink();
+const sink = new InMemoryExportSink();
 const result = await exportKpis(
   { campaigns: world.campaigns },
   { source: snapshotKpiSource(world), sink, clock },
@@ -111,11 +111,11 @@ describe('KPI export', () => {
   });
 
   it('writes only the requested formats', async () => {
-    const only = new MemorySink();
+    const only = new InMemoryExportSink();
     await exportKpis({ formats: ['csv'] }, { source: snapshotKpiSource(world), sink: only, clock });
     expect([...only.objects.keys()].every((k) => k.endsWith('.csv'))).toBe(true);
     expect(only.objects.size).toBe(EXPORT_TABLES.length);
-    const html = new MemorySink();
+    const html = new InMemoryExportSink();
     await exportKpis(
       { formats: ['html'], to: '2026-11-10' },
       { source: snapshotKpiSource(world), sink: html, clock },
@@ -124,7 +124,7 @@ describe('KPI export', () => {
   });
 
   it('exports engagement per recipient by contact id', async () => {
-    const out = new MemorySink();
+    const out = new InMemoryExportSink();
     const recipients = await exportRecipients(
       { campaignId: 'onboarding' },
       { source: snapshotKpiSource(world), sink: out, clock },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPublisher } from '../../../functions/adapters/event-publisher.ts';
+import { InMemoryCtaStore, InMemoryDigestSender } from '../../../functions/adapters/memory/ctas.ts';
+import { InMemoryPublisher } from '../../../functions/adapters/memory/publisher.ts';
 import { loadProgramFromDir } from '../../../functions/adapters/program-files.ts';
-import { CTA_DETAIL_TYPE, InMemoryCtaStore, InMemoryDigestSender } from '../../../functions/app/ctas.ts';
+import { CTA_DETAIL_TYPE } from '../../../functions/app/ctas.ts';
 import { snapshotKpiSource } from '../../../functions/app/export-kpis.ts';
 import {
   HEALTH_CHANGED_DETAIL_TYPE,

@@ -1,7 +1,7 @@
-import type { ExportSink } from '../../../../functions/app/export-kpis.ts';
+import type { ExportSink } from '../../app/export-kpis.ts';
 
 /** ExportSink that keeps every object in memory, keyed like S3. */
-export class MemorySink implements ExportSink {
+export class InMemoryExportSink implements ExportSink {
   readonly objects = new Map<string, { body: string; contentType: string }>();
 
   async put(key: string, body: string, contentType: string): Promise<void> {

@@ -15,18 +15,19 @@ import type {
   StoredContact,
   SuppressionList,
   UsageStore,
-} from '../app/ports.ts';
-import { emptyPlanState, type PlanState } from '../core/campaign/plan-state.ts';
-import type { SendRecord, SendStatus } from '../core/sending/send.ts';
+} from '../../app/ports.ts';
+import { emptyPlanState, type PlanState } from '../../core/campaign/plan-state.ts';
+import type { ContactPreferences } from '../../core/sending/preferences.ts';
+import type { SendRecord, SendStatus } from '../../core/sending/send.ts';
 import {
   type Account,
   Contact,
   type DailyUsage,
   type NpsResponse,
   type UsageRollup,
-} from '../core/shared/domain.ts';
-import type { ReputationBucket } from '../core/tracking/reputation.ts';
-import { type UsageEvent, utcDay } from '../core/tracking/usage-events.ts';
+} from '../../core/shared/domain.ts';
+import type { ReputationBucket } from '../../core/tracking/reputation.ts';
+import { type UsageEvent, utcDay } from '../../core/tracking/usage-events.ts';
 
 // In-memory implementations of every repository port, with the same conditional semantics as the
 // DynamoDB adapters. Unit tests and the sender benchmark run on them.
@@ -34,7 +35,7 @@ import { type UsageEvent, utcDay } from '../core/tracking/usage-events.ts';
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** Contacts in memory. */
-export class MemoryContacts implements ContactRepository {
+export class InMemoryContacts implements ContactRepository {
   readonly items = new Map<string, StoredContact>();
   pageSize = 100;
 
@@ -92,10 +93,20 @@ export class MemoryContacts implements ContactRepository {
     const item = this.items.get(id);
     if (item) item.contact.suppressed = true;
   }
+
+  async savePreferences(id: string, preferences: ContactPreferences): Promise<boolean> {
+    const item = this.items.get(id);
+    if (!item) return false;
+    item.contact.topicOptOuts = [...preferences.topicOptOuts];
+    item.contact.unsubscribedAll = preferences.unsubscribedAll;
+    if (preferences.pausedUntil) item.contact.pausedUntil = preferences.pausedUntil;
+    else delete item.contact.pausedUntil;
+    return true;
+  }
 }
 
 /** Accounts in memory. */
-export class MemoryAccounts implements AccountRepository {
+export class InMemoryAccounts implements AccountRepository {
   readonly items = new Map<string, Account>();
   async listAll(): Promise<Account[]> {
     return [...this.items.values()].map(clone);
@@ -114,7 +125,7 @@ export class MemoryAccounts implements AccountRepository {
 }
 
 /** The send ledger in memory. */
-export class MemorySends implements SendRepository {
+export class InMemorySends implements SendRepository {
   readonly items = new Map<string, SendRecord>();
 
   async claim(record: SendRecord): Promise<boolean> {
@@ -163,7 +174,7 @@ export class MemorySends implements SendRepository {
 }
 
 /** Raw email events in memory. */
-export class MemoryEventLog implements EmailEventLog {
+export class InMemoryEventLog implements EmailEventLog {
   readonly items = new Map<string, { sendId: string; eventId: string; eventType: string; at: string }>();
   async recordOnce(entry: {
     sendId: string;
@@ -184,7 +195,7 @@ export class MemoryEventLog implements EmailEventLog {
 }
 
 /** Counters, breaker flag, reputation buckets and NPS answers in memory. */
-export class MemoryState implements Counters, BreakerFlag, BreakerHistory, NpsLog {
+export class InMemoryState implements Counters, BreakerFlag, BreakerHistory, NpsLog {
   readonly counters = new Map<string, Record<string, number>>();
   readonly nps = new Map<string, NpsResponse>();
   readonly buckets = new Map<string, ReputationBucket>();
@@ -253,7 +264,7 @@ export class MemoryState implements Counters, BreakerFlag, BreakerHistory, NpsLo
 }
 
 /** The suppression list in memory. */
-export class MemorySuppressions implements SuppressionList {
+export class InMemorySuppressions implements SuppressionList {
   readonly items = new Map<string, { reason: string; at: string; sendId?: string }>();
   async isSuppressed(email: string): Promise<boolean> {
     return this.items.has(email.toLowerCase());
@@ -264,7 +275,7 @@ export class MemorySuppressions implements SuppressionList {
 }
 
 /** Daily usage rows in memory. */
-export class MemoryUsage implements UsageStore {
+export class InMemoryUsage implements UsageStore {
   readonly rows = new Map<string, DailyUsage & { seen: Set<string> }>();
   async record(event: UsageEvent): Promise<boolean> {
     const date = utcDay(event.at);
