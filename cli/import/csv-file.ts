@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { toCsvText } from '../../functions/core/shared/csv.ts';
 
 /** One data row of a CSV file: its cells and the physical line it starts on (1-based, header is line 1). */
 export interface CsvRow {
@@ -97,12 +98,7 @@ export async function readCsvFile(path: string): Promise<CsvTable> {
   return parseCsv(bytes, path);
 }
 
-/** Quotes one cell for CSV output when it needs it. */
-export function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** Renders rows as CSV text with CRLF line ends (what spreadsheets expect). */
 export function toCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+  return toCsvText(rows);
 }

@@ -1,12 +1,19 @@
 import type { Program } from '../core/campaign/program.ts';
 import { computeKpis, type KpiDataset, usageWindowFor } from '../core/kpi/dataset.ts';
 import { addDays, type DayRange, daysBetween, isDay, type PeriodKind } from '../core/kpi/dates.ts';
-import { EXPORT_FORMATS, type ExportFormat, exportFiles, recipientFiles } from '../core/kpi/exports.ts';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportFiles,
+  recipientFiles,
+  reportFile,
+} from '../core/kpi/exports.ts';
 import type { CampaignInfo, ContactEnrollment, KpiSnapshot } from '../core/kpi/inputs.ts';
 import { buildLoginIndex } from '../core/kpi/login.ts';
 import { recipientRows } from '../core/kpi/recipients.ts';
 import type { SendRecord } from '../core/sending/send.ts';
 import type { Account, Contact, DailyUsage, NpsResponse } from '../core/shared/domain.ts';
+import { renderKpiReport } from '../report/html.ts';
 import type { Clock } from './ports.ts';
 
 /** Reads the KPI inputs. The DynamoDB adapter scans the tables; tests and the CLI use a snapshot. */
@@ -149,7 +156,9 @@ export async function exportKpis(input: ExportKpisInput, deps: ExportKpisDeps): 
   const range = resolveRange(input.from, input.to, now);
   const snapshot = await readSnapshot(deps.source, range, input.campaigns ?? []);
   const dataset = computeKpis(snapshot, { range, period: input.period ?? 'auto', now: new Date(now) });
-  const files = exportFiles(dataset, input.formats ?? EXPORT_FORMATS);
+  const formats = input.formats ?? EXPORT_FORMATS;
+  const files = exportFiles(dataset, formats);
+  if (formats.includes('html')) files.push(reportFile(dataset.range.to, renderKpiReport(dataset)));
   for (const file of files) await deps.sink.put(file.key, file.body, file.contentType);
   return { range, keys: files.map((f) => f.key), dataset };
 }

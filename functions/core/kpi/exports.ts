@@ -1,4 +1,3 @@
-import { renderKpiReport } from '../../report/html.ts';
 import {
   CS_KPI_COLUMNS,
   EMAIL_KPI_COLUMNS,
@@ -122,8 +121,9 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 
 /**
- * The files of one export under kpi/dt=<range end>/: each table's CSV in its own folder
- * (<table>/<table>.csv), each table's JSON and the HTML report beside those folders.
+ * The table files of one export under kpi/dt=<range end>/: each table's CSV in its own folder
+ * (<table>/<table>.csv) and each table's JSON beside those folders. The HTML report (reportFile) is
+ * rendered outside the core and goes beside them.
  */
 export function exportFiles(data: KpiDataset, formats: readonly ExportFormat[]): ExportFile[] {
   const dt = data.range.to;
@@ -151,14 +151,12 @@ export function exportFiles(data: KpiDataset, formats: readonly ExportFormat[]):
       });
     }
   }
-  if (formats.includes('html')) {
-    files.push({
-      key: `${partitionPrefix(dt)}${REPORT_FILE}`,
-      body: renderKpiReport(data),
-      contentType: HTML_TYPE,
-    });
-  }
   return files;
+}
+
+/** The HTML report's file around its rendered body: kpi/dt=<range end>/report.html. */
+export function reportFile(dt: string, body: string): ExportFile {
+  return { key: `${partitionPrefix(dt)}${REPORT_FILE}`, body, contentType: HTML_TYPE };
 }
 
 /** The files of a per-recipient export of one campaign (CSV in its own folder and/or JSON; no HTML). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toCsvText } from '../shared/csv.ts';
 import { IsoDate } from '../shared/domain.ts';
 
 /** Column types, named as Athena/Glue names them so the table definition can reuse them. */
@@ -75,20 +76,12 @@ export function formatCell(value: Cell, type: ColumnType): string {
   return String(value);
 }
 
-/** Quotes a CSV field per RFC 4180 when it holds a comma, quote, CR or LF. */
-export function quoteCsv(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
-
-/** Renders rows as RFC 4180 CSV: a header row, CRLF line ends, columns in the declared order. */
+/** Renders rows as CSV (see toCsvText): a header row, CRLF line ends, columns in the declared order. */
 export function toCsv(columns: readonly ColumnSpec[], rows: readonly Record<string, Cell>[]): string {
-  const lines = [columns.map((column) => quoteCsv(column.name)).join(',')];
-  for (const row of rows) {
-    lines.push(
-      columns.map((column) => quoteCsv(formatCell(row[column.name] ?? null, column.type))).join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsvText([
+    columns.map((column) => column.name),
+    ...rows.map((row) => columns.map((column) => formatCell(row[column.name] ?? null, column.type))),
+  ]);
 }
 
 /** Metadata written at the top of every JSON export. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, checkHeader } from '../../../cli/import/columns.ts';
-import { csvCell, ImportFileError, parseCsv, toCsv } from '../../../cli/import/csv-file.ts';
+import { ImportFileError, parseCsv, toCsv } from '../../../cli/import/csv-file.ts';
 import { rejectRows } from '../../../cli/import/reject-file.ts';
 import { convertCell, readRow, readRows } from '../../../cli/import/rows.ts';
 import { Account, Contact } from '../../../functions/core/shared/domain.ts';
@@ -238,9 +238,7 @@ describe('reject file', () => {
     ]);
   });
 
-  it('quotes only cells that need it', () => {
-    expect(csvCell('plain')).toBe('plain');
-    expect(csvCell(' padded')).toBe('" padded"');
-    expect(csvCell('a,b')).toBe('"a,b"');
+  it('quotes only cells that need it, like the KPI exports', () => {
+    expect(toCsv([['plain', ' padded', 'a,b']])).toBe('plain," padded","a,b"\r\n');
   });
 });

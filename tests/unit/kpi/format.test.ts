@@ -3,12 +3,12 @@ import { EMAIL_KPI_COLUMNS } from '../../../functions/core/kpi/columns.ts';
 import {
   type ColumnSpec,
   formatCell,
-  quoteCsv,
   ratio,
   rowSchemaOf,
   toCsv,
   toJsonExport,
 } from '../../../functions/core/kpi/format.ts';
+import { toCsvText } from '../../../functions/core/shared/csv.ts';
 import { parseCsv } from './helpers/csv.ts';
 
 const COLUMNS: ColumnSpec[] = [
@@ -29,10 +29,9 @@ describe('ratio', () => {
 
 describe('CSV', () => {
   it('quotes fields with commas, quotes, CR or LF per RFC 4180 and ends records with CRLF', () => {
-    expect(quoteCsv('plain')).toBe('plain');
-    expect(quoteCsv('a,b')).toBe('"a,b"');
-    expect(quoteCsv('say "hi"')).toBe('"say ""hi"""');
-    expect(quoteCsv('two\nlines')).toBe('"two\nlines"');
+    expect(toCsvText([['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', ' padded']])).toBe(
+      'plain,"a,b","say ""hi""","two\nlines","cr\ronly"," padded"\r\n',
+    );
     const csv = toCsv(COLUMNS, [
       { id: 'x,"y"', day: '2026-11-02', n: 3, rate: 1 / 3 },
       { id: 'z', day: '2026-11-03', n: 0, rate: null },
