@@ -1,32 +1,17 @@
 import { assignTier } from '../accounts/tiers.ts';
-import { sendIdOf } from '../sending/send.ts';
+import { type Channel, sendIdOf } from '../sending/send.ts';
+import { SKIP_IS_FINAL, type SkipReason } from '../sending/skip-reason.ts';
 import { pickWeighted, unitHash } from '../shared/assign.ts';
 import type { Account, Contact } from '../shared/domain.ts';
 import { epochOf } from '../shared/duration.ts';
+import { type IneligibleReason, ineligibleAt } from './eligibility.ts';
+import { capAllows, capUsage } from './frequency-cap.ts';
 import type { Enrollment, ExitReason, PlanState } from './plan-state.ts';
 import type { CompiledCampaign, CompiledStep, Program } from './program.ts';
-import { type PreparedAccount, prepareAccount, type Subject, subjectOf } from './subject.ts';
+import { type PreparedAccount, prepareAccount, type Subject, signedUpMs, subjectOf } from './subject.ts';
 import { inWindowNow, nextWindowOpen, zoneFor } from './time-window.ts';
 
-/** Why a due step did not go out; `final` reasons close the step, the others retry on a later tick. */
-export type SkipReason =
-  | 'outside-window'
-  | 'frequency-cap'
-  | 'unsubscribed'
-  | 'suppressed'
-  | 'condition-false'
-  | 'expired'
-  | 'superseded';
-
-const FINAL: Record<SkipReason, boolean> = {
-  'outside-window': false,
-  'frequency-cap': false,
-  unsubscribed: true,
-  suppressed: true,
-  'condition-false': true,
-  expired: true,
-  superseded: true,
-};
+export type { SkipReason };
 
 /** One thing the planner decided for a contact at one instant. */
 export type Decision =
@@ -37,7 +22,7 @@ export type Decision =
       stepId: string;
       variantId: string;
       template: string | undefined;
-      channel: 'email' | 'csm-alert';
+      channel: Channel;
       sendId: string;
       occurrence?: string;
       topic: string;
@@ -111,6 +96,8 @@ interface RunContext {
   contact: Contact;
   state: PlanState;
   decisions: Decision[];
+  /** why the contact may not be enrolled or mailed at all right now (sign-up, account start, churn) */
+  ineligible: IneligibleReason | undefined;
   /** counted emails in the cap window, -1 until first needed */
   capUsed: number;
   oldestCounted: number | undefined;
@@ -119,12 +106,22 @@ interface RunContext {
 /** Decides, for one contact at one instant, what every active campaign should do. Pure. */
 export function planContact(program: Program, input: PlanInput): Decision[] {
   const { contact, state, now } = input;
+  const subject = subjectOf(input.account, contact, now);
   const ctx: RunContext = {
     program,
-    subject: subjectOf(input.account, contact, now),
+    subject,
     contact,
     state,
     decisions: [],
+    ineligible: ineligibleAt(
+      {
+        signedUpMs: signedUpMs(subject),
+        accountStartedMs: input.account.startedMs,
+        accountChurnedMs: input.account.churnedMs,
+        accountStatus: input.account.account.status,
+      },
+      now,
+    ),
     capUsed: -1,
     oldestCounted: undefined,
   };
@@ -150,7 +147,7 @@ function planCampaign(ctx: RunContext, campaign: CompiledCampaign): void {
       return;
     }
   } else {
-    if (!mayEnter(campaign, enrollment, subject, occurrence)) return;
+    if (ctx.ineligible || !mayEnter(campaign, enrollment, subject, occurrence)) return;
     const seq = (enrollment?.seq ?? 0) + 1;
     const holdout = unitHash(ctx.contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
     decisions.push({
@@ -247,33 +244,28 @@ function pushSkip(
   reason: SkipReason,
   retryAt?: number,
 ): void {
-  const skip: Decision = { type: 'skip', campaignId, stepId, reason, final: FINAL[reason] };
+  const skip: Decision = { type: 'skip', campaignId, stepId, reason, final: SKIP_IS_FINAL[reason] };
   if (retryAt !== undefined) skip.retryAt = retryAt;
   ctx.decisions.push(skip);
 }
 
 /** Takes one email from the frequency-cap budget, or returns when the budget frees up again. */
 function takeFromCap(ctx: RunContext): { ok: true } | { ok: false; retryAt: number | undefined } {
-  const policy = ctx.program.policy;
+  const cap = { max: ctx.program.policy.capMax, perMs: ctx.program.policy.capPerMs };
   if (ctx.capUsed < 0) {
-    const since = ctx.subject.now - policy.capPerMs;
-    ctx.capUsed = 0;
-    for (const sent of ctx.state.recentSends) {
-      if (!sent.countsToCap) continue;
-      const at = epochOf(sent.at);
-      if (at > since) {
-        ctx.capUsed++;
-        if (ctx.oldestCounted === undefined || at < ctx.oldestCounted) ctx.oldestCounted = at;
-      }
-    }
+    const usage = capUsage(ctx.state.recentSends, cap, ctx.subject.now);
+    ctx.capUsed = usage.used;
+    ctx.oldestCounted = usage.freesAt === undefined ? undefined : usage.freesAt - cap.perMs;
   }
-  if (ctx.capUsed >= policy.capMax)
-    return {
-      ok: false,
-      retryAt: ctx.oldestCounted !== undefined ? ctx.oldestCounted + policy.capPerMs : undefined,
-    };
-  ctx.capUsed++;
-  return { ok: true };
+  const allowed = capAllows(
+    {
+      used: ctx.capUsed,
+      freesAt: ctx.oldestCounted === undefined ? undefined : ctx.oldestCounted + cap.perMs,
+    },
+    cap,
+  );
+  if (allowed.ok) ctx.capUsed++;
+  return allowed;
 }
 
 function planSteps(
@@ -309,6 +301,18 @@ function planSteps(
   const step = latest;
   if (now - latestDue > step.expiresAfterMs) {
     pushSkip(ctx, campaign.id, step.id, 'expired');
+    return;
+  }
+  if (ctx.ineligible) {
+    // Enrolled earlier but not reachable now: wait for the sign-up or account start, close on churn.
+    const opens = ctx.ineligible === 'not-signed-up' ? signedUpMs(subject) : subject.account.startedMs;
+    pushSkip(
+      ctx,
+      campaign.id,
+      step.id,
+      ctx.ineligible,
+      ctx.ineligible === 'account-churned' ? undefined : opens,
+    );
     return;
   }
 

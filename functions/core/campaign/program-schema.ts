@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Channel } from '../sending/send.ts';
 import { Tier } from '../shared/domain.ts';
 import { parseDuration } from '../shared/duration.ts';
 
@@ -80,7 +81,7 @@ export const StepSpec = z.strictObject({
   at: z.strictObject({ field: z.string(), offset: SignedDuration.default('0d') }).optional(),
   sendAt: z.iso.datetime({ offset: true }).optional(),
   template: z.string().optional(),
-  channel: z.enum(['email', 'csm-alert']).default('email'),
+  channel: Channel.default('email'),
   when: Rule.optional(),
   variants: z.array(VariantSpec).min(1).optional(),
   bySegment: z.array(SegmentTemplate).min(1).optional(),

@@ -1,3 +1,4 @@
+import type { Channel } from '../sending/send.ts';
 import type { Tier } from '../shared/domain.ts';
 import type { FieldDef, ProductCatalog } from './fields.ts';
 import type { CampaignSpec, HealthFile, PolicyFile } from './program-schema.ts';
@@ -16,7 +17,7 @@ export interface CompiledStep {
   index: number;
   timing: StepTiming;
   when: Predicate | undefined;
-  channel: 'email' | 'csm-alert';
+  channel: Channel;
   template: string | undefined;
   variants: { id: string; weight: number; template: string | undefined }[];
   totalWeight: number;
