@@ -106,8 +106,10 @@ function compileWith(node: unknown, path: DocPath, env: RuleEnv, generate: boole
   const issuesBefore = env.issues.length;
   try {
     const pred = compileNode(node, path, env);
+    // a broken part can sit under `not` or be an empty `nin` list, which would match everyone
+    if (env.issues.length > issuesBefore) return ALWAYS_FALSE;
     const src = sources.get(pred);
-    if (!generate || src === undefined || env.issues.length > issuesBefore) return pred;
+    if (!generate || src === undefined) return pred;
     const generated: unknown = new Function('k', `'use strict'; let t; return (s) => ${src};`)(mine);
     return isPredicate(generated) ? generated : pred;
   } finally {
