@@ -196,7 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const consumer = { counters: repos.state, log, now: () => clock.now(), waitUntil };
   const tracker = trackerDeps(wiring);
   const ingest = ingestDeps(wiring);
-  const unsubscribe = unsubscribeDeps(wiring, [LOCAL_SIGNING_KEY]);
+  const unsubscribe = unsubscribeDeps(wiring, [LOCAL_SIGNING_KEY], LOCAL_UNSUBSCRIBE_URL);
   const kpiSource = new DynamoKpiSource(db, tables);
   const shards = options.shards ?? 4;
 
@@ -237,7 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     async unsubscribe(contactId: string, topic: string): Promise<number> {
       const token = signUnsubscribeToken({ contactId, topic, issuedAt: clock.now() }, LOCAL_SIGNING_KEY);
       const response = await handleUnsubscribe(
-        { method: 'POST', token, sendId: undefined, selfUrl: '/u' },
+        { method: 'POST', token, sendId: undefined },
         unsubscribe,
       );
       return response.statusCode;

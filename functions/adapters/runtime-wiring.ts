@@ -189,8 +189,12 @@ export function ingestDeps(wiring: Wiring): IngestDeps {
   };
 }
 
-/** Dependencies of the unsubscribe endpoint; links work for a year. */
-export function unsubscribeDeps(wiring: Wiring, keys: readonly SigningKey[]): UnsubscribeDeps {
+/** Dependencies of the unsubscribe endpoint; links work for a year; its form posts to `publicBaseUrl`. */
+export function unsubscribeDeps(
+  wiring: Wiring,
+  keys: readonly SigningKey[],
+  publicBaseUrl?: string,
+): UnsubscribeDeps {
   const repos = repositories(wiring);
   return {
     clock: wiring.clock,
@@ -200,5 +204,6 @@ export function unsubscribeDeps(wiring: Wiring, keys: readonly SigningKey[]): Un
     log: wiring.log,
     keys,
     maxTokenAgeMs: 365 * DAY_MS,
+    publicBaseUrl,
   };
 }

@@ -10,8 +10,6 @@ export interface UnsubscribeRequest {
   token: string | undefined;
   /** the `s` query parameter: the send that carried the link (not signed; checked against the token) */
   sendId: string | undefined;
-  /** the request's own URL path and query, for the confirmation form's action */
-  selfUrl: string;
 }
 
 export interface UnsubscribeResponse {
@@ -29,6 +27,11 @@ export interface UnsubscribeDeps {
   keys: readonly SigningKey[];
   /** how long a link in an email keeps working */
   maxTokenAgeMs: number;
+  /**
+   * The configured public URL of this endpoint (the one the emails link to). The confirmation form posts
+   * there; without one it posts to `/` of the Function URL that served the page. Never the request's path.
+   */
+  publicBaseUrl: string | undefined;
 }
 
 /** Topic name in a token that means "every topic". */
@@ -73,13 +76,34 @@ export async function handleUnsubscribe(
     return {
       statusCode: 200,
       headers: HEADERS,
-      body: unsubscribePage('confirm', locale, { topic, action: request.selfUrl }),
+      body: unsubscribePage('confirm', locale, {
+        topic,
+        action: unsubscribeActionUrl(deps.publicBaseUrl, request.token ?? '', request.sendId),
+      }),
     };
   }
   await deps.contacts.optOut(verified.contactId, topic === ALL_TOPICS ? { all: true } : topic);
   await creditSend(request.sendId, verified.contactId, deps);
   deps.log.info('unsubscribed', { contactId: verified.contactId, topic });
   return { statusCode: 200, headers: HEADERS, body: unsubscribePage('done', locale, { topic }) };
+}
+
+/**
+ * Where the confirmation form posts: the configured base URL with the verified token and the send id
+ * as query parameters, or the root of the serving Function URL when no base is configured.
+ */
+export function unsubscribeActionUrl(
+  publicBaseUrl: string | undefined,
+  token: string,
+  sendId: string | undefined,
+): string {
+  const params = new URLSearchParams({ token });
+  if (sendId) params.set('s', sendId);
+  if (!publicBaseUrl) return `/?${params.toString()}`;
+  const url = new URL(publicBaseUrl);
+  url.hash = '';
+  url.search = params.toString();
+  return url.href;
 }
 
 async function creditSend(
