@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { scanTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import type { Program } from '../../functions/core/campaign/program.ts';
-import type { TemplateProblem } from '../../functions/core/templates/types.ts';
+import { problemPlace, type TemplateProblem } from '../../functions/core/templates/types.ts';
 
 /** What `lowtouch validate` found: every campaign error and template problem, one line each. */
 export interface ValidateResult {
   program?: Program;
-  /** `file:line:col  message` for campaign files, `file:line  message` for templates */
+  /** `file:line:col  message`, for campaign files and templates alike */
   lines: string[];
   campaignErrors: number;
   templateProblems: number;
@@ -45,8 +45,8 @@ export async function runValidate(opts: { dir: string; templates?: string }): Pr
   ]);
   const templateLines = scanned.problems
     .slice()
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
-    .map((p) => `${p.file}:${p.line}  ${p.message}`);
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 1) - (b.column ?? 1))
+    .map((p) => `${problemPlace(p)}  ${p.message}`);
   const campaignLines = loaded.errors.length > 0 ? formatProgramErrors(loaded.errors).split('\n') : [];
   if (!loaded.program && campaignLines.length === 0)
     campaignLines.push(`${opts.dir}:1:1  the campaigns did not load; run with a campaigns directory (--dir)`);

@@ -118,6 +118,7 @@ export async function readTemplateSources(
         problems.push({
           file,
           line: 1,
+          column: 1,
           message:
             'template files are named <campaign>/<step>.<locale>.mjml, e.g. onboarding/welcome.ja.mjml',
         });
@@ -158,10 +159,22 @@ export async function scanTemplateCatalog(
     else throw result.reason;
   }
   const display = relative(process.cwd(), dir) || '.';
-  return {
-    catalog: new TemplateCatalog(compiled),
-    problems: problems.map((problem) => ({ ...problem, file: join(display, problem.file) })),
-  };
+  // A broken layout or partial is found once per template that uses it: report it once.
+  const seen = new Set<string>();
+  const unique = problems
+    .map((problem) => ({
+      file: join(display, problem.file),
+      line: problem.line,
+      column: problem.column ?? 1,
+      message: problem.message,
+    }))
+    .filter((problem) => {
+      const key = `${problem.file}:${problem.line}:${problem.column} ${problem.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return { catalog: new TemplateCatalog(compiled), problems: unique };
 }
 
 /** Compiles every template in a directory once; throws TemplateCompileError listing all problems. */

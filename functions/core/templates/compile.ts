@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import { convert } from 'html-to-text';
-import { LiquidError, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
 import { hydrateTemplate } from './catalog.ts';
-import { textLiquid } from './liquid-engine.ts';
-import { shapeOf, unknownPath } from './shape.ts';
+import { checkLiquid } from './liquid-check.ts';
+import { lostLiquid, lostLiquidMessage, markLiquid, unmarkLiquid } from './liquid-survival.ts';
+import { checkMjmlStructure } from './mjml-structure.ts';
 import { composeTemplate, lineOriginOf, parseTemplateFile, type TemplateSourceSet } from './source.ts';
 import {
   type CompiledTemplate,
   type CompiledTemplateData,
   TemplateCompileError,
-  type TemplateKind,
   type TemplateProblem,
 } from './types.ts';
 
 /** Bump when the compile output changes, so cached results from older versions are not reused. */
-export const TEMPLATE_COMPILER_VERSION = 'lowtouch-templates/3 mjml/5.4.1';
+export const TEMPLATE_COMPILER_VERSION = 'lowtouch-templates/4 mjml/5.4.1';
 
 /** Where compiled templates are remembered between runs, keyed by content hash. */
 export interface TemplateCompileCache {
@@ -87,7 +86,7 @@ export async function compileTemplateData(
 
   const parsed = parseTemplateFile(file, source);
   if (!parsed.ok) throw new TemplateCompileError(parsed.problems);
-  const { frontMatter, keyLines } = parsed.value;
+  const { frontMatter, keyLines, valueColumns } = parsed.value;
   const composed = composeTemplate(file, locale, parsed.value, sources);
   if (!composed.ok) throw new TemplateCompileError(composed.problems);
 
@@ -101,29 +100,58 @@ export async function compileTemplateData(
   for (const [key, value] of textOnlyParts) {
     if (value === undefined) continue;
     const line = keyLines[key] ?? 1;
-    checkLiquid(value, kind, () => ({ file, line }), problems, `front matter ${key}: `);
+    const shift = (valueColumns[key] ?? 1) - 1;
+    problems.push(
+      ...checkLiquid(
+        value,
+        kind,
+        (_row, column) => ({ file, line, column: column + shift }),
+        `front matter ${key}: `,
+      ),
+    );
   }
-  checkLiquid(composed.value.mjml, kind, (row) => lineOriginOf(composed.value, row, file), problems, '');
+  const structure = composed.value.parts.flatMap(checkMjmlStructure);
+  problems.push(...structure);
+  problems.push(
+    ...checkLiquid(
+      composed.value.mjml,
+      kind,
+      (row, column) => lineOriginOf(composed.value, row, file, column),
+      '',
+    ),
+  );
   if (options.text !== undefined) {
     const textFile = file.replace(/\.mjml$/, '.txt');
-    checkLiquid(options.text, kind, (row) => ({ file: textFile, line: row }), problems, '');
+    problems.push(
+      ...checkLiquid(options.text, kind, (row, column) => ({ file: textFile, line: row, column }), ''),
+    );
   }
-  if (problems.length > 0) throw new TemplateCompileError(problems);
+  // A broken element structure makes MJML's own findings land in the wrong file: report the cause only.
+  if (structure.length > 0) throw new TemplateCompileError(problems);
 
-  const result = await mjml2html(composed.value.mjml, {
+  const marked = markLiquid(composed.value.mjml);
+  const result = await mjml2html(marked.mjml, {
+    // Every validator finding is an error (MJML's strict level); soft keeps the HTML for the checks below.
     validationLevel: 'soft',
     ignoreIncludes: true,
     keepComments: false,
   });
   for (const error of result.errors) {
     const origin = lineOriginOf(composed.value, error.line, file);
-    problems.push({ ...origin, message: `MJML: ${error.message}` });
+    problems.push({ ...origin, message: `MJML: ${mjmlMessage(error.message)}` });
   }
-  const html = result.html;
+  const html = unmarkLiquid(result.html, marked);
+  for (const lost of lostLiquid(composed.value.mjml, marked, result.html)) {
+    problems.push({
+      ...lineOriginOf(composed.value, lost.line, file, lost.column),
+      message: lostLiquidMessage(lost),
+    });
+  }
   if (kind === 'customer' && !hasUnsubscribeLink(html)) {
     problems.push({
       file,
       line: 1,
+      column: 1,
       message:
         'a customer email needs a visible unsubscribe link: <a ses:no-track href="{{ links.unsubscribe }}">…</a> (the footer partial has one)',
     });
@@ -152,6 +180,7 @@ export async function compileTemplateData(
         {
           file,
           line: 1,
+          column: 1,
           message: `Liquid no longer parses after MJML (${cause instanceof Error ? cause.message : String(cause)}); keep {% %} tags inside <mj-text> or <mj-raw>`,
         },
       ],
@@ -162,41 +191,14 @@ export async function compileTemplateData(
   return data;
 }
 
-/** Parses Liquid and checks every global variable path against the kind's scope shape. */
-function checkLiquid(
-  source: string,
-  kind: TemplateKind,
-  locate: (row: number) => { file: string; line: number },
-  problems: TemplateProblem[],
-  prefix: string,
-): void {
-  let templates: Template[];
-  try {
-    templates = textLiquid().parse(source);
-  } catch (error) {
-    const row = error instanceof LiquidError ? (error.token?.getPosition()[0] ?? 1) : 1;
-    const message =
-      error instanceof Error ? error.message.replace(/, line:\d+, col:\d+$/, '') : String(error);
-    problems.push({ ...locate(row), message: `${prefix}Liquid: ${message}` });
-    return;
-  }
-  const analysis = textLiquid().analyzeSync(templates, { partials: false });
-  const shape = shapeOf(kind);
-  for (const variables of Object.values(analysis.globals)) {
-    for (const variable of variables) {
-      const unknown = unknownPath(shape, variable.segments);
-      if (unknown === undefined) continue;
-      const root = String(variable.segments[0] ?? '');
-      const known =
-        'fields' in shape && unknown === root
-          ? `; the context has ${Object.keys(shape.fields).sort().join(', ')}`
-          : '; see docs/templates.md for the render context';
-      problems.push({
-        ...locate(variable.location.row),
-        message: `${prefix}unknown variable ${unknown}${known}`,
-      });
-    }
-  }
+/** MJML's validator messages, with the fix spelled out where MJML leaves it implicit. */
+function mjmlMessage(message: string): string {
+  const unknownTag = /^Element (\S+) doesn't exist or is not registered/.exec(message)?.[1];
+  if (unknownTag)
+    return `unknown element <${unknownTag}>; check the spelling (see https://documentation.mjml.io)`;
+  const attribute = /^Attribute (\S+) is illegal/.exec(message)?.[1];
+  if (attribute) return `${message}; remove it or check its spelling against the element's attributes`;
+  return message;
 }
 
 function hasUnsubscribeLink(html: string): boolean {

@@ -23,6 +23,16 @@ export interface TemplateSourceSet {
 export interface LineOrigin {
   file: string;
   line: number;
+  /** added to a column of the composed line to get the column in the file (a partial tag splits a line) */
+  columnShift?: number;
+}
+
+/** One source file as it takes part in a composed template: the body, the layout or a partial. */
+export interface SourcePart {
+  file: string;
+  text: string;
+  /** the file line of the text's first line */
+  firstLine: number;
 }
 
 /** A template file split into its front matter and its MJML body. */
@@ -33,6 +43,8 @@ export interface ParsedTemplateFile {
   bodyLine: number;
   /** 1-based line of each front-matter key in the file */
   keyLines: Record<string, number>;
+  /** 1-based column where each front-matter key's text starts (inside its quotes) */
+  valueColumns: Record<string, number>;
 }
 
 /** Splits `---` front matter from the body and validates it; problems carry file:line. */
@@ -52,9 +64,13 @@ export function parseTemplateFile(
   }
   const yamlText = match[1] ?? '';
   const keyLines: Record<string, number> = {};
+  const valueColumns: Record<string, number> = {};
   yamlText.split('\n').forEach((line, index) => {
-    const key = /^([A-Za-z][\w-]*)\s*:/.exec(line)?.[1];
-    if (key) keyLines[key] = index + 2;
+    const key = /^([A-Za-z][\w-]*)\s*:\s*["']?/.exec(line);
+    if (key?.[1]) {
+      keyLines[key[1]] = index + 2;
+      valueColumns[key[1]] = key[0].length + 1;
+    }
   });
   const doc = parseDocument(yamlText, { prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -63,11 +79,30 @@ export function parseTemplateFile(
       problems: doc.errors.map((error) => ({
         file,
         line: (error.linePos?.[0]?.line ?? 0) + 1,
+        column: error.linePos?.[0]?.col ?? 1,
         message: `front matter is not valid YAML: ${error.message.split('\n')[0]}`,
       })),
     };
   }
-  const parsed = FrontMatter.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    // A few aliases are fine; thousands are a "billion laughs" bomb that would exhaust memory.
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (cause) {
+    const aliasAt = yamlText.split('\n').findIndex((row) => /(^|[\s[{,:])\*[\w-]/.test(row));
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          line: aliasAt >= 0 ? aliasAt + 2 : 2,
+          column: 1,
+          message: `front matter expands YAML aliases (*name) more than ${MAX_ALIASES} times (${cause instanceof Error ? cause.message : String(cause)}); write the values out instead of repeating aliases`,
+        },
+      ],
+    };
+  }
+  const parsed = FrontMatter.safeParse(data);
   if (!parsed.success) {
     return {
       ok: false,
@@ -77,6 +112,7 @@ export function parseTemplateFile(
         return {
           file,
           line: keyLines[key] ?? keyLines[unknown[0] ?? ''] ?? 1,
+          column: 1,
           message: `front matter ${key || 'block'}: ${issue.message}; allowed keys are ${Object.keys(FrontMatter.shape).join(', ')}`,
         };
       }),
@@ -90,6 +126,7 @@ export function parseTemplateFile(
       body: text.slice(match[0].length),
       bodyLine: headerLines + 1,
       keyLines,
+      valueColumns,
     },
   };
 }
@@ -103,8 +140,11 @@ export interface ComposedTemplate {
   mjml: string;
   /** origin of each composed line; index 0 is line 1 */
   origins: LineOrigin[];
+  /** the body, the layout and each partial used, for checks that look at one file at a time */
+  parts: SourcePart[];
 }
 
+const MAX_ALIASES = 100;
 const TAG = /<lt-(partial|content)\b(?:\s+name\s*=\s*"([^"]*)")?\s*\/>/g;
 const MAX_DEPTH = 8;
 
@@ -120,6 +160,9 @@ export function composeTemplate(
 ): { ok: true; value: ComposedTemplate } | { ok: false; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
   const bodyLines = toLines(parsed.body, file, parsed.bodyLine);
+  const parts = new Map<string, SourcePart>([
+    [file, { file, text: parsed.body, firstLine: parsed.bodyLine }],
+  ]);
 
   const expand = (lines: Line[], depth: number, stack: string[], isLayout: boolean): Line[] => {
     const out: Line[] = [];
@@ -128,7 +171,8 @@ export function composeTemplate(
       const pieces: Line[] = [];
       for (const tag of line.text.matchAll(TAG)) {
         const before = line.text.slice(last, tag.index);
-        if (before.trim()) pieces.push({ ...line, text: before });
+        if (before.trim())
+          pieces.push({ ...line, text: before, columnShift: (line.columnShift ?? 0) + last });
         last = tag.index + tag[0].length;
         if (tag[1] === 'content') {
           if (!isLayout) {
@@ -156,6 +200,7 @@ export function composeTemplate(
             message: `partial ${name} includes itself (${[...stack, partialFile].join(' → ')})`,
           });
         } else {
+          parts.set(partialFile, { file: partialFile, text: partial, firstLine: 1 });
           pieces.push(...expand(toLines(partial, partialFile, 1), depth + 1, [...stack, partialFile], false));
         }
       }
@@ -164,7 +209,7 @@ export function composeTemplate(
         continue;
       }
       const after = line.text.slice(last);
-      if (after.trim()) pieces.push({ ...line, text: after });
+      if (after.trim()) pieces.push({ ...line, text: after, columnShift: (line.columnShift ?? 0) + last });
       out.push(...pieces);
     }
     return out;
@@ -189,6 +234,7 @@ export function composeTemplate(
       };
     }
     const layoutFile = `layouts/${layoutName}.mjml`;
+    parts.set(layoutFile, { file: layoutFile, text: layout, firstLine: 1 });
     const layoutLines = toLines(layout, layoutFile, 1);
     if (!layoutLines.some((line) => /<lt-content\s*\/>/.test(line.text))) {
       problems.push({
@@ -200,7 +246,10 @@ export function composeTemplate(
     lines = expand(layoutLines, 0, [layoutFile], true);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { mjml: lines.map((line) => line.text).join('\n'), origins: lines } };
+  return {
+    ok: true,
+    value: { mjml: lines.map((line) => line.text).join('\n'), origins: lines, parts: [...parts.values()] },
+  };
 }
 
 function toLines(text: string, file: string, firstLine: number): Line[] {
@@ -210,8 +259,15 @@ function toLines(text: string, file: string, firstLine: number): Line[] {
     .map((lineText, index) => ({ text: lineText, file, line: firstLine + index }));
 }
 
-/** The file:line of a 1-based line of the composed MJML. */
-export function lineOriginOf(composed: ComposedTemplate, line: number, fallbackFile: string): LineOrigin {
+/** The file:line:col of a 1-based line (and column) of the composed MJML. */
+export function lineOriginOf(
+  composed: ComposedTemplate,
+  line: number,
+  fallbackFile: string,
+  column = 1,
+): { file: string; line: number; column: number } {
   const origin = composed.origins[line - 1];
-  return origin ? { file: origin.file, line: origin.line } : { file: fallbackFile, line: 1 };
+  return origin
+    ? { file: origin.file, line: origin.line, column: column + (origin.columnShift ?? 0) }
+    : { file: fallbackFile, line: 1, column: 1 };
 }

@@ -117,11 +117,18 @@ export interface RenderedEmail {
   locale: string;
 }
 
-/** A problem found in a template file, located as file:line. */
+/** A problem found in a template file, located as file:line:col of the file the author edits. */
 export interface TemplateProblem {
   file: string;
   line: number;
+  /** 1-based column; 1 when the problem is about the whole line or file */
+  column?: number;
   message: string;
+}
+
+/** `file:line:col` of a problem, as validate prints it. */
+export function problemPlace(problem: TemplateProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column ?? 1}`;
 }
 
 /** Raised when rendering one contact fails; names the template, the locale and the variable. */
@@ -148,8 +155,8 @@ export class TemplateCompileError extends Error {
   constructor(problems: TemplateProblem[], options?: { cause?: unknown }) {
     super(
       problems.length === 1 && problems[0]
-        ? `${problems[0].file}:${problems[0].line}: ${problems[0].message}`
-        : `${problems.length} template problems:\n${problems.map((p) => `  ${p.file}:${p.line}: ${p.message}`).join('\n')}`,
+        ? `${problemPlace(problems[0])}  ${problems[0].message}`
+        : `${problems.length} template problems:\n${problems.map((p) => `  ${problemPlace(p)}  ${p.message}`).join('\n')}`,
       options,
     );
     this.name = 'TemplateCompileError';

@@ -82,8 +82,8 @@ describe('compileTemplateSource', () => {
       ),
     );
     expect(problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/front matter subject: unknown variable contcat; the context has .*contact/),
-      expect.stringMatching(/unknown variable contact\.nmae/),
+      expect.stringMatching(/front matter subject: unknown variable contcat \(did you mean contact\?\)/),
+      expect.stringMatching(/unknown variable contact\.nmae \(did you mean contact\.name\?\)/),
     ]);
     expect(problems[0]?.line).toBe(2);
     expect(problems[1]?.line).toBe(6);
