@@ -1,3 +1,4 @@
+import { type ClosedDay, type CompiledCalendar, OPEN_CALENDAR } from './business-calendar.ts';
 import type { SendWindow } from './program-schema.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -64,12 +65,13 @@ export function zoneOffset(at: number, timeZone: string): number {
   return offset;
 }
 
-/** The weekday (mon…sun) and minute of the day at an instant in a time zone. */
-export function localTime(at: number, timeZone: string): { day: string; minute: number } {
+/** The weekday (mon…sun), minute of the day and date (YYYY-MM-DD) at an instant in a time zone. */
+export function localTime(at: number, timeZone: string): { day: string; minute: number; date: string } {
   const local = new Date(at + zoneOffset(at, timeZone));
   return {
     day: WEEKDAYS[local.getUTCDay()] ?? 'sun',
     minute: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    date: local.toISOString().slice(0, 10),
   };
 }
 
@@ -78,21 +80,38 @@ export interface CompiledWindow {
   days: ReadonlySet<string>;
   start: number;
   end: number;
+  /** holidays and blackout days, per country, on which the window stays shut */
+  calendar: CompiledCalendar;
 }
 
-/** Compiles HH:MM window bounds into minutes. */
-export function compileWindow(window: SendWindow): CompiledWindow {
+/** Compiles HH:MM window bounds into minutes; the calendar's closed days shut the window all day. */
+export function compileWindow(
+  window: SendWindow,
+  calendar: CompiledCalendar = OPEN_CALENDAR,
+): CompiledWindow {
   const minutes = (clock: string) => {
     const [h, m] = clock.split(':').map(Number);
     return (h ?? 0) * 60 + (m ?? 0);
   };
-  return { days: new Set(window.days), start: minutes(window.start), end: minutes(window.end) };
+  return { days: new Set(window.days), start: minutes(window.start), end: minutes(window.end), calendar };
 }
 
-/** True when `at` falls inside the window in the given time zone. */
-export function inWindow(window: CompiledWindow, at: number, timeZone: string): boolean {
+/** True when `at` falls inside the window in the given time zone, on a day the contact's country is open. */
+export function inWindow(window: CompiledWindow, at: number, timeZone: string, country?: string): boolean {
   const local = localTime(at, timeZone);
-  return window.days.has(local.day) && local.minute >= window.start && local.minute < window.end;
+  if (!window.days.has(local.day) || local.minute < window.start || local.minute >= window.end) return false;
+  return !window.calendar.active || window.calendar.closed(country, local.date) === undefined;
+}
+
+/** The holiday or blackout that closes the contact's local day at `at`, if any. */
+export function closedDayAt(
+  window: CompiledWindow,
+  at: number,
+  timeZone: string,
+  country: string | undefined,
+): ClosedDay | undefined {
+  if (!window.calendar.active) return undefined;
+  return window.calendar.closed(country, localTime(at, timeZone).date);
 }
 
 /**
@@ -106,33 +125,49 @@ interface WindowAnswer {
 }
 const answers = new WeakMap<CompiledWindow, Map<string, WindowAnswer>>();
 
-function answerFor(window: CompiledWindow, at: number, timeZone: string): WindowAnswer {
+function answerFor(
+  window: CompiledWindow,
+  at: number,
+  timeZone: string,
+  country: string | undefined,
+): WindowAnswer {
   let byZone = answers.get(window);
   if (!byZone) {
     byZone = new Map();
     answers.set(window, byZone);
   }
-  let answer = byZone.get(timeZone);
+  // The country only matters when the calendar closes days; keying by zone alone keeps the common case cheap.
+  const key = window.calendar.active ? `${timeZone}|${country ?? ''}` : timeZone;
+  let answer = byZone.get(key);
   if (!answer || answer.at !== at) {
-    answer = { at, inside: inWindow(window, at, timeZone), next: null };
-    byZone.set(timeZone, answer);
+    answer = { at, inside: inWindow(window, at, timeZone, country), next: null };
+    byZone.set(key, answer);
   }
   return answer;
 }
 
 /** inWindow, remembered per window and zone for the instant last asked (a tick asks for one instant). */
-export function inWindowNow(window: CompiledWindow, at: number, timeZone: string): boolean {
-  return answerFor(window, at, timeZone).inside;
+export function inWindowNow(window: CompiledWindow, at: number, timeZone: string, country?: string): boolean {
+  return answerFor(window, at, timeZone, country).inside;
 }
 
-/** The first instant at or after `from` (on a 15-minute grid) inside the window; undefined if none within 8 days. */
-export function nextWindowOpen(window: CompiledWindow, from: number, timeZone: string): number | undefined {
-  const answer = answerFor(window, from, timeZone);
+/**
+ * The first instant at or after `from` (on a 15-minute grid) inside the window; undefined if none within
+ * 8 days, or 21 days when a calendar can close runs of days (a New Year break next to a weekend).
+ */
+export function nextWindowOpen(
+  window: CompiledWindow,
+  from: number,
+  timeZone: string,
+  country?: string,
+): number | undefined {
+  const answer = answerFor(window, from, timeZone, country);
   if (answer.next !== null) return answer.next;
   let found: number | undefined;
   let at = Math.ceil(from / QUARTER_HOUR) * QUARTER_HOUR;
-  for (let i = 0; i < 8 * 96; i++, at += QUARTER_HOUR) {
-    if (inWindow(window, at, timeZone)) {
+  const horizon = (window.calendar.active ? 21 : 8) * 96;
+  for (let i = 0; i < horizon; i++, at += QUARTER_HOUR) {
+    if (inWindow(window, at, timeZone, country)) {
       found = at;
       break;
     }
