@@ -44,7 +44,8 @@ export async function readCampaignFiles(campaignsDir: string): Promise<SourceFil
   return Promise.all(
     names.map(async (name) => {
       const full = join(campaignsDir, name);
-      return { path: relative(process.cwd(), full) || full, text: await readFile(full, 'utf8') };
+      // Bytes, not text: the loader checks the encoding and reports a non-UTF-8 file at its line.
+      return { path: relative(process.cwd(), full) || full, text: new Uint8Array(await readFile(full)) };
     }),
   );
 }

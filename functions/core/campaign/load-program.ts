@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { parseDuration } from '../shared/duration.ts';
+import { printable } from '../shared/suggest.ts';
 import { compileCampaign } from './compile-campaign.ts';
 import { buildFieldTable } from './fields.ts';
-import type { CompiledCampaign, CompiledPolicy, Program } from './program.ts';
+import type { CompiledCampaign, Program } from './program.ts';
 import {
   CampaignSpec,
   HealthFile,
@@ -12,15 +12,10 @@ import {
   TiersFile,
 } from './program-schema.ts';
 import { compileRule, type DocPath, type Predicate, type RuleEnv, type RuleIssue } from './rules.ts';
-import { compileWindow, isTimeZone } from './time-window.ts';
-import {
-  locate,
-  type ProgramError,
-  parseYamlSource,
-  pathText,
-  type YamlSource,
-  zodIssuesToErrors,
-} from './yaml-source.ts';
+import { salvage, salvageEntries, withStandIns } from './salvage.ts';
+import { zodIssuesToErrors } from './schema-messages.ts';
+import { checkHealth, policyView, productView, tierEntries } from './shared-files.ts';
+import { locate, type ProgramError, parseYamlSource, pathText, type YamlSource } from './yaml-source.ts';
 
 export type { ProgramError };
 
@@ -28,7 +23,8 @@ export type { ProgramError };
 export interface SourceFile {
   /** path as shown in errors, e.g. campaigns/onboarding.yaml */
   path: string;
-  text: string;
+  /** the file's bytes (checked for UTF-8), or text already decoded */
+  text: string | Uint8Array;
 }
 
 const SHARED = ['product', 'segments', 'tiers', 'health', 'policy'] as const;
@@ -41,6 +37,14 @@ function baseName(path: string): string {
 function isShared(name: string): name is SharedName {
   return (SHARED as readonly string[]).includes(name);
 }
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Stand-ins for a campaign's broken required keys, so its steps and rules are still checked.
+const CAMPAIGN_STAND_INS = { id: 'unnamed', kind: 'onboarding', topic: 'unnamed', audience: {} };
+const STUB_STEPS = [{ id: 'stub', after: '0d', channel: 'csm-alert' }];
 
 /** Loads, validates and compiles the whole campaign directory, reporting every error at once. */
 export function loadProgram(
@@ -58,18 +62,21 @@ export function loadProgram(
     else campaigns.push(source);
   }
 
-  const validate = <T extends z.ZodType>(
-    source: YamlSource | undefined,
-    schema: T,
-  ): z.infer<T> | undefined => {
+  // Every file is checked against its whole schema for the messages; what is valid of it is then salvaged
+  // below, so one bad entry neither hides the checks of the others nor causes errors in other files.
+  const report = <T extends z.ZodType>(source: YamlSource | undefined, schema: T): z.infer<T> | undefined => {
     if (!source || source.data === undefined) return undefined;
     const parsed = schema.safeParse(source.data ?? {});
     if (parsed.success) return parsed.data;
     errors.push(...zodIssuesToErrors(source, schema, parsed.error.issues));
     return undefined;
   };
-  const positioned = (source: YamlSource, issues: RuleIssue[]) => {
+  const positioned = (source: YamlSource | undefined, issues: RuleIssue[]) => {
     for (const issue of issues) {
+      // Without a readable product.yaml, feature and milestone names cannot be judged.
+      if (!product.known && /^unknown (field "usage\.(features|milestones)\.|feature ")/.test(issue.message))
+        continue;
+      if (!source) continue;
       const pos = locate(source, issue.path, issue.atKey);
       errors.push({ file: source.file, ...pos, message: `${pathText(issue.path)}: ${issue.message}` });
     }
@@ -85,27 +92,39 @@ export function loadProgram(
         message: `missing file ${required}.yaml (expected it beside the campaign files)`,
       });
   }
-  const product = validate(sources.get('product'), ProductFile);
-  const policySpec = validate(sources.get('policy'), PolicyFile);
-  const segmentsSpec = validate(sources.get('segments'), SegmentsFile);
-  const tiersSpec = validate(sources.get('tiers'), TiersFile);
-  const health = validate(sources.get('health'), HealthFile);
-  const campaignSpecs = campaigns.map((source) => ({ source, spec: validate(source, CampaignSpec) }));
-
-  const fields = buildFieldTable(product ?? { features: [], milestones: [] });
+  const dataOf = (name: SharedName) => sources.get(name)?.data;
+  report(sources.get('product'), ProductFile);
+  report(sources.get('policy'), PolicyFile);
+  report(sources.get('segments'), SegmentsFile);
+  report(sources.get('tiers'), TiersFile);
+  report(sources.get('health'), HealthFile);
+  const product = productView(dataOf('product'));
+  const fields = buildFieldTable(product);
   const issues: RuleIssue[] = [];
 
   // Segments compile lazily so they can refer to each other; cycles are reported.
   const segmentSource = sources.get('segments');
+  const segmentsRaw = dataOf('segments');
+  // Unreadable segments.yaml: its own error is reported, and references to segments cannot be judged.
+  const segmentsUnknown =
+    segmentSource !== undefined && !(isMapping(segmentsRaw) && Array.isArray(segmentsRaw.segments));
+  const segmentList =
+    isMapping(segmentsRaw) && Array.isArray(segmentsRaw.segments) ? segmentsRaw.segments : [];
   const segmentSpecs = new Map<
     string,
     { index: number; when: Record<string, unknown>; description?: string }
   >();
-  segmentsSpec?.segments.forEach((segment, index) => {
+  const brokenSegments = new Set<string>();
+  const goodSegments = salvageEntries(SegmentsFile.shape.segments.element, segmentList);
+  segmentList.forEach((entry, index) => {
+    const id = isMapping(entry) ? entry.id : undefined;
+    if (typeof id === 'string' && !goodSegments.some((g) => g.index === index)) brokenSegments.add(id);
+  });
+  for (const { index, value: segment } of goodSegments) {
     if (segmentSpecs.has(segment.id))
       issues.push({ path: ['segments', index, 'id'], message: `duplicate segment id "${segment.id}"` });
     else segmentSpecs.set(segment.id, { index, when: segment.when, description: segment.description });
-  });
+  }
   const compiledSegments = new Map<string, Predicate>();
   const visiting = new Set<string>();
   let nextSegmentSlot = 0;
@@ -115,10 +134,12 @@ export function loadProgram(
     if (done) return done;
     const spec = segmentSpecs.get(name);
     if (!spec) {
-      into.push({
-        path: at,
-        message: `unknown segment "${name}" (expected one of ${[...segmentSpecs.keys()].join(', ') || 'the ids in segments.yaml'})`,
-      });
+      // A segment whose own entry is broken is already reported in segments.yaml.
+      if (!segmentsUnknown && !brokenSegments.has(name))
+        into.push({
+          path: at,
+          message: `unknown segment "${name}" (expected one of ${[...segmentSpecs.keys(), ...brokenSegments].join(', ') || 'the ids in segments.yaml'})`,
+        });
       return undefined;
     }
     if (visiting.has(name)) {
@@ -148,101 +169,65 @@ export function loadProgram(
     segment: (name, at) => resolveSegment(name, at, into),
   });
   for (const name of segmentSpecs.keys()) resolveSegment(name, [], segmentIssues);
-  if (segmentSource) {
-    positioned(segmentSource, issues);
-    positioned(segmentSource, segmentIssues);
-  }
+  positioned(segmentSource, issues);
+  positioned(segmentSource, segmentIssues);
 
-  const tierSource = sources.get('tiers');
-  const tierRules = (tiersSpec?.tiers ?? []).map((rule, index) => ({
+  const tiers = tierEntries(dataOf('tiers'));
+  const tierRules = tiers.rules.map(({ index, value: rule }) => ({
     tier: rule.tier,
     because: rule.because,
     matches: compileRule(rule.when, ['tiers', index, 'when'], ruleEnv('account', issues)),
   }));
-  if (tierSource) positioned(tierSource, issues);
+  positioned(sources.get('tiers'), issues);
 
   const healthSource = sources.get('health');
-  if (health && healthSource) {
-    const known = new Set(product?.features ?? []);
-    health.keyFeatures.forEach((feature, index) => {
-      if (!known.has(feature))
-        issues.push({
-          path: ['keyFeatures', index],
-          message: `unknown feature "${feature}" (expected one of ${[...known].join(', ')} from product.yaml)`,
-        });
-    });
-    if (health.thresholds.green <= health.thresholds.yellow)
-      issues.push({
-        path: ['thresholds'],
-        message: `green must be above yellow (got green ${health.thresholds.green}, yellow ${health.thresholds.yellow})`,
-      });
-    const measureIds = new Set<string>();
-    health.measures.forEach((measure, index) => {
-      if (measureIds.has(measure.id))
-        issues.push({ path: ['measures', index, 'id'], message: `duplicate measure id "${measure.id}"` });
-      measureIds.add(measure.id);
-      const ordered =
-        measure.direction === 'higher-is-better'
-          ? measure.green >= measure.yellow
-          : measure.green <= measure.yellow;
-      if (!ordered)
-        issues.push({
-          path: ['measures', index],
-          message: `measure "${measure.id}" has green ${measure.green} and yellow ${measure.yellow}, which contradicts direction ${measure.direction}`,
-        });
-    });
-    positioned(healthSource, issues);
-  }
+  const health = healthSource ? checkHealth(healthSource.data, product, issues) : undefined;
+  positioned(healthSource, issues);
 
   const policySource = sources.get('policy');
-  let policy: CompiledPolicy | undefined;
-  if (policySpec && policySource) {
-    if (!isTimeZone(policySpec.fallbackTimeZone))
-      issues.push({
-        path: ['fallbackTimeZone'],
-        message: `unknown time zone "${policySpec.fallbackTimeZone}" (expected an IANA name such as Asia/Tokyo or America/New_York)`,
-      });
-    if (policySpec.sendWindow.start >= policySpec.sendWindow.end)
-      issues.push({
-        path: ['sendWindow'],
-        message: `start must be before end (got ${policySpec.sendWindow.start}–${policySpec.sendWindow.end})`,
-      });
-    positioned(policySource, issues);
-    policy = {
-      spec: policySpec,
-      window: compileWindow(policySpec.sendWindow),
-      fallbackTimeZone: policySpec.fallbackTimeZone,
-      capMax: policySpec.frequencyCap.max,
-      capPerMs: parseDuration(policySpec.frequencyCap.per) ?? 0,
-      stepExpiryMs: parseDuration(policySpec.stepExpiry) ?? 0,
-    };
-  }
+  const { policy, valid: policyValid } = policyView(policySource?.data, issues);
+  positioned(policySource, issues);
 
   const compiled: CompiledCampaign[] = [];
   const campaignIds = new Map<string, string>();
-  for (const { source, spec } of campaignSpecs) {
-    if (!spec || !policy) continue;
+  const features = new Set(product.features);
+  for (const source of campaigns) {
+    const whole = report(source, CampaignSpec);
+    const raw = source.data;
+    if (!isMapping(raw)) continue;
+    const steps = salvageEntries(CampaignSpec.shape.steps.element, raw.steps);
+    const rest = whole
+      ? { value: whole, partial: false }
+      : salvage(CampaignSpec, withStandIns(CampaignSpec, { ...raw, steps: STUB_STEPS }, CAMPAIGN_STAND_INS));
+    if (!rest) continue;
+    const spec = { ...rest.value, steps: steps.map((s) => s.value) };
+    const idValid = CampaignSpec.shape.id.safeParse(raw.id).success;
     const first = campaignIds.get(spec.id);
-    if (first)
+    if (first && idValid)
       issues.push({ path: ['id'], message: `duplicate campaign id "${spec.id}" (already used in ${first})` });
-    campaignIds.set(spec.id, source.file);
+    if (idValid && !first) campaignIds.set(spec.id, source.file);
     if (spec.sendWindow && spec.sendWindow !== 'any' && spec.sendWindow.start >= spec.sendWindow.end)
       issues.push({
         path: ['sendWindow'],
         message: `start must be before end (got ${spec.sendWindow.start}–${spec.sendWindow.end})`,
       });
-    const campaign = compileCampaign(spec, source.file, {
-      rules: ruleEnv('contact', issues),
-      policy,
-      templateIds,
-      features: new Set(product?.features ?? []),
-    });
+    const campaign = compileCampaign(
+      spec,
+      source.file,
+      { rules: ruleEnv('contact', issues), policy, templateIds, features, knownFeatures: product.known },
+      {
+        stepIndexes: steps.map((s) => s.index),
+        partialSteps: new Set(steps.filter((s) => s.partial).map((s) => s.index)),
+        partial: !whole,
+      },
+    );
     positioned(source, issues);
     if (spec.status === 'active') compiled.push(campaign);
   }
 
-  errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-  if (errors.length > 0 || !product || !policy) return { errors };
+  const shown = errors.map((e) => ({ ...e, file: printable(e.file), message: printable(e.message) }));
+  shown.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  if (shown.length > 0 || !product.valid || !policyValid) return { errors: shown };
   compiled.sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
   const segments = new Map(
     [...segmentSpecs].map(([id, spec]) => [
@@ -251,13 +236,13 @@ export function loadProgram(
     ]),
   );
   return {
-    errors,
+    errors: shown,
     program: {
-      product,
+      product: product.valid,
       fields,
       policy,
       segments,
-      tiers: { rules: tierRules, fallback: tiersSpec?.default ?? 'low' },
+      tiers: { rules: tierRules, fallback: tiers.fallback },
       health,
       campaigns: compiled,
     },
@@ -266,5 +251,5 @@ export function loadProgram(
 
 /** Formats errors one per line as `file:line:col  message`. */
 export function formatProgramErrors(errors: readonly ProgramError[]): string {
-  return errors.map((e) => `${e.file}:${e.line}:${e.col}  ${e.message}`).join('\n');
+  return errors.map((e) => `${printable(e.file)}:${e.line}:${e.col}  ${printable(e.message)}`).join('\n');
 }

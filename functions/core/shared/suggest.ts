@@ -26,12 +26,46 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-/** Describes a YAML value for an error message: its type and a short rendering. */
+/** C0/C1 controls (tab excepted), DEL, line/paragraph separators, bidi overrides and BOM: invisible or harmful on a terminal. */
+export function isUnprintable(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+
+/** Escapes control and bidi characters (`\x1b`, `\u202e`) so a message never drives the terminal. */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (!isUnprintable(code)) out += ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else
+      out +=
+        code < 0x100
+          ? `\\x${code.toString(16).padStart(2, '0')}`
+          : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Describes a YAML value for an error message: its type and a short, printable rendering. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 40)})`;
-  if (typeof value === 'object') return `a mapping (${JSON.stringify(value).slice(0, 40)})`;
-  if (typeof value === 'string') return `"${value}"`;
+  if (Array.isArray(value)) return `a list (${printable(clip(JSON.stringify(value) ?? '', 40))})`;
+  if (typeof value === 'object') return `a mapping (${printable(clip(JSON.stringify(value) ?? '', 40))})`;
+  if (typeof value === 'string') return `"${printable(clip(value, 80))}"`;
   return `${typeof value} ${String(value)}`;
 }
