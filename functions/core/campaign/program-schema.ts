@@ -21,7 +21,9 @@ const UnsignedDuration = z.string().refine((text) => (parseDuration(text) ?? -1)
 });
 
 /** A rule: `all` / `any` / `not` / `segment`, or field paths mapped to a value or an operator mapping. */
-export const Rule = z.record(z.string(), z.unknown());
+export const Rule = z
+  .record(z.string(), z.unknown())
+  .describe('a rule mapping such as { usage.logins30d: { gte: 5 } }');
 
 const Percent = z
   .string({ error: 'a percentage such as 10%' })
@@ -38,7 +40,9 @@ export const SendWindow = z.strictObject({
 });
 export type SendWindow = z.infer<typeof SendWindow>;
 
-const Reentry = z.union([z.literal('never'), z.strictObject({ after: UnsignedDuration })]);
+const Reentry = z.union([z.literal('never'), z.strictObject({ after: UnsignedDuration })], {
+  error: 'one of never or { after: <duration> } such as { after: 90d }',
+});
 
 const LocalizedText = z.record(z.string(), z.string().min(1));
 
@@ -108,10 +112,17 @@ export const CampaignSpec = z.strictObject({
   exitWhenOutOfAudience: z.boolean().default(true),
   holdout: Percent.default('0%'),
   reentry: Reentry.optional(),
-  sendWindow: z.union([z.literal('any'), SendWindow]).optional(),
+  sendWindow: z
+    .union([z.literal('any'), SendWindow], {
+      error: 'one of any or { days: [mon, tue, …], start: HH:MM, end: HH:MM }',
+    })
+    .optional(),
   bypassFrequencyCap: z.boolean().default(false),
   release: z.strictObject({ features: z.array(ReleasedFeatureSpec).min(1) }).optional(),
-  steps: z.array(StepSpec).min(1),
+  steps: z
+    .array(StepSpec)
+    .min(1)
+    .describe('a list of steps such as [{ id: welcome, after: 0d, template: onboarding/welcome }]'),
 });
 export type CampaignSpec = z.infer<typeof CampaignSpec>;
 
