@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import type { CompiledCampaign, CompiledStep, Program } from '../../functions/core/campaign/program.ts';
+import { signLinkToken } from '../../functions/core/sending/signed-link.ts';
 import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/sending/unsubscribe-token.ts';
 import type { TemplateCatalog } from '../../functions/core/templates/catalog.ts';
 import { buildRenderContext, type LocalizableFeature } from '../../functions/core/templates/context.ts';
@@ -178,7 +179,11 @@ function render(job: Job, locale: string, catalog: TemplateCatalog, brand: Brand
     ...(job.segment ? { segment: job.segment } : {}),
     ...(job.release ? { release: job.release } : {}),
     brand,
-    links: unsubscribeLinks(PREVIEW_UNSUBSCRIBE_BASE, token),
+    links: unsubscribeLinks(
+      PREVIEW_UNSUBSCRIBE_BASE,
+      token,
+      signLinkToken('preferences', { c: contact.id }, job.now, PREVIEW_KEY),
+    ),
     locale: template.locale,
     fallbackTimeZone: 'Asia/Tokyo',
   });

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepository, ContactRepository, StoredContact } from '../app/ports.ts';
 import { type PlanState, PlanState as PlanStateSchema } from '../core/campaign/plan-state.ts';
+import type { ContactPreferences } from '../core/sending/preferences.ts';
 import { Account, Contact, type UsageRollup } from '../core/shared/domain.ts';
 import { type CapacityMeter, isConditionFailure } from './dynamo-client.ts';
 
@@ -150,6 +151,31 @@ export class DynamoContactRepository implements ContactRepository {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async savePreferences(id: string, preferences: ContactPreferences): Promise<boolean> {
+    const sets = 'SET topicOptOuts = :topics, unsubscribedAll = :all';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: preferences.pausedUntil
+            ? `${sets}, pausedUntil = :until`
+            : `${sets} REMOVE pausedUntil`,
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: {
+            ':topics': preferences.topicOptOuts,
+            ':all': preferences.unsubscribedAll,
+            ...(preferences.pausedUntil ? { ':until': preferences.pausedUntil } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PlanState } from '../core/campaign/plan-state.ts';
+import type { ContactPreferences } from '../core/sending/preferences.ts';
 import type { SendRecord, SendStatus } from '../core/sending/send.ts';
 import type { Account, Contact, DailyUsage, NpsResponse, UsageRollup } from '../core/shared/domain.ts';
 import type { ReputationBucket } from '../core/tracking/reputation.ts';
@@ -37,6 +38,8 @@ export interface ContactRepository {
   optOut(id: string, topic: string | { all: true }): Promise<boolean>;
   /** Marks the contact as suppressed (hard bounce or complaint). */
   markSuppressed(id: string): Promise<void>;
+  /** Replaces the preference-center fields (topic opt-outs, unsubscribe-all, pause); false when unknown. */
+  savePreferences(id: string, preferences: ContactPreferences): Promise<boolean>;
 }
 
 /** Reads and updates accounts. */

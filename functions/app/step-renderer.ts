@@ -1,4 +1,5 @@
 import type { Program } from '../core/campaign/program.ts';
+import { signLinkToken } from '../core/sending/signed-link.ts';
 import {
   type SigningKey,
   signUnsubscribeToken,
@@ -49,7 +50,11 @@ export function createStepRenderer(config: StepRendererConfig): StepRenderer {
       // The send id rides along (unsigned) so the unsubscribe can be credited to the email that carried it.
       const base = new URL(config.unsubscribeBaseUrl);
       base.searchParams.set('s', send.sendId);
-      const links = unsubscribeLinks(base.href, token);
+      const links = unsubscribeLinks(
+        base.href,
+        token,
+        signLinkToken('preferences', { c: contact.id }, Math.floor(now), key),
+      );
       const context = buildRenderContext({
         contact,
         account,

@@ -211,6 +211,12 @@ export function loadProgram(
         path: ['sendWindow'],
         message: `start must be before end (got ${spec.sendWindow.start}–${spec.sendWindow.end})`,
       });
+    const topics = Object.keys(policy.spec.topics);
+    if (topics.length > 0 && !topics.includes(spec.topic))
+      issues.push({
+        path: ['topic'],
+        message: `topic "${spec.topic}" is not declared in policy.yaml topics (expected one of ${topics.join(', ')}, or add it there with a name and description)`,
+      });
     const campaign = compileCampaign(
       spec,
       source.file,

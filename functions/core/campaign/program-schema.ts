@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Channel } from '../sending/send.ts';
+import { TopicsSpec } from '../sending/preferences.ts';
 import { Tier } from '../shared/domain.ts';
 import { parseDuration } from '../shared/duration.ts';
 
@@ -179,6 +180,10 @@ export const PolicyFile = z.strictObject({
     helpUrl: z.url(),
     logoUrl: z.url().optional(),
   }),
+  /** the topics the preference center lists, with a name and a one-line description per locale */
+  topics: TopicsSpec.default({}),
+  /** NPS surveys: a contact is surveyed at most once per `minInterval` */
+  survey: z.strictObject({ minInterval: UnsignedDuration.default('90d') }).default({ minInterval: '90d' }),
 });
 export type PolicyFile = z.infer<typeof PolicyFile>;
 

@@ -37,7 +37,8 @@ const Payload = z.strictObject({
   i: z.number().int().min(0),
 });
 
-function checkKey(key: SigningKey): void {
+/** Throws UnsubscribeTokenError when a key id or secret is unusable for signing any link token. */
+export function checkKey(key: SigningKey): void {
   if (!KEY_ID.test(key.id)) {
     throw new UnsubscribeTokenError(
       `signing key id ${JSON.stringify(key.id)} is invalid; use 1-32 letters, digits, "-" or "_"`,
@@ -113,15 +114,21 @@ export function verifyUnsubscribeToken(
   return { ok: true, contactId: claim.c, topic: claim.t, issuedAt: claim.i };
 }
 
-/** The visible unsubscribe and preference links for a token under the unsubscribe endpoint's base URL. */
+/**
+ * The visible unsubscribe link (the token under the base URL, keeping its query) and the preference
+ * center link (`<base path>/preferences` with its own, differently purposed token).
+ */
 export function unsubscribeLinks(
   baseUrl: string,
   token: string,
+  preferencesToken: string,
 ): { unsubscribe: string; preferences: string } {
-  const base = new URL(baseUrl);
-  const unsubscribe = new URL(base);
+  const unsubscribe = new URL(baseUrl);
   unsubscribe.searchParams.set('token', token);
-  const preferences = new URL(unsubscribe);
-  preferences.searchParams.set('view', 'preferences');
+  const preferences = new URL(baseUrl);
+  preferences.search = '';
+  preferences.hash = '';
+  preferences.pathname = `${preferences.pathname.replace(/\/+$/, '')}/preferences`;
+  preferences.searchParams.set('token', preferencesToken);
   return { unsubscribe: unsubscribe.href, preferences: preferences.href };
 }

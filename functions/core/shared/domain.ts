@@ -89,6 +89,8 @@ export const Contact = z.strictObject({
   signedUpAt: IsoDateTime,
   topicOptOuts: z.array(z.string()).default([]),
   unsubscribedAll: z.boolean().default(false),
+  /** no campaign mail until this time (set from the preference center's pause) */
+  pausedUntil: IsoDateTime.optional(),
   suppressed: z.boolean().default(false),
   usage: UsageRollup.default({
     logins7d: 0,

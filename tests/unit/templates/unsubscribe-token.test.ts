@@ -119,10 +119,13 @@ describe('unsubscribe tokens', () => {
 
   it('builds unsubscribe and preference links that carry the token', () => {
     const token = signUnsubscribeToken(claim, key1);
-    const links = unsubscribeLinks('https://u.example.com/unsubscribe?s=send-1', token);
+    const links = unsubscribeLinks('https://u.example.com/unsubscribe?s=send-1', token, 'p1.k.x.y');
     const url = new URL(links.unsubscribe);
     expect(url.searchParams.get('token')).toBe(token);
     expect(url.searchParams.get('s')).toBe('send-1');
-    expect(new URL(links.preferences).searchParams.get('view')).toBe('preferences');
+    const preferences = new URL(links.preferences);
+    expect(preferences.pathname).toBe('/unsubscribe/preferences');
+    expect(preferences.searchParams.get('token')).toBe('p1.k.x.y');
+    expect(preferences.searchParams.get('s')).toBeNull();
   });
 });

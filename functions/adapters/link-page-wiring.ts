@@ -1,0 +1,36 @@
+import type { LinkPagesDeps } from '../app/link-pages.ts';
+import type { Program } from '../core/campaign/program.ts';
+import type { SigningKey } from '../core/sending/unsubscribe-token.ts';
+import { DAY_MS } from '../core/shared/duration.ts';
+import { repositories, unsubscribeDeps, type Wiring } from './runtime-wiring.ts';
+
+/** How long a preference, survey or CTA link keeps working. */
+export const LINK_MAX_AGE_MS = { preferences: 365 * DAY_MS } as const;
+
+/**
+ * Dependencies of the pages behind signed links (unsubscribe, preferences). `linkBaseUrl` is the
+ * configured public base of those pages; every URL a page shows is built from it or from policy.yaml.
+ */
+export function linkPagesDeps(
+  wiring: Wiring,
+  keys: readonly SigningKey[],
+  program: Program,
+  linkBaseUrl: string | undefined,
+): LinkPagesDeps {
+  const repos = repositories(wiring);
+  const policy = program.policy.spec;
+  return {
+    unsubscribe: unsubscribeDeps(wiring, keys, linkBaseUrl),
+    preferences: {
+      clock: wiring.clock,
+      contacts: repos.contacts,
+      log: wiring.log,
+      keys,
+      maxTokenAgeMs: LINK_MAX_AGE_MS.preferences,
+      topics: policy.topics,
+      linkBaseUrl,
+      helpUrl: policy.brand.helpUrl,
+      fallbackTimeZone: policy.fallbackTimeZone,
+    },
+  };
+}
