@@ -2,7 +2,9 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { scanTemplateCatalog } from '../../functions/adapters/template-files.ts';
+import { yamlKeyLocator } from '../../functions/adapters/yaml-key-position.ts';
 import type { Program } from '../../functions/core/campaign/program.ts';
+import { checkLocaleCoverage } from '../../functions/core/templates/locale-coverage.ts';
 import { problemPlace, type TemplateProblem } from '../../functions/core/templates/types.ts';
 
 /** What `lowtouch validate` found: every campaign error and template problem, one line each. */
@@ -16,10 +18,12 @@ export interface ValidateResult {
   templates: number;
 }
 
-async function scanTemplates(dir: string): Promise<{ problems: TemplateProblem[]; compiled: number }> {
+async function scanTemplates(
+  dir: string,
+): Promise<{ problems: TemplateProblem[]; compiled: number; locales: Map<string, string[]> }> {
   try {
-    const { catalog, problems } = await scanTemplateCatalog(dir);
-    return { problems, compiled: catalog.all().length };
+    const { catalog, problems, locales } = await scanTemplateCatalog(dir);
+    return { problems, compiled: catalog.all().length, locales };
   } catch (error) {
     // A missing or unreadable directory is one problem to report, not a crash.
     const reason = error instanceof Error ? error.message : String(error);
@@ -32,6 +36,7 @@ async function scanTemplates(dir: string): Promise<{ problems: TemplateProblem[]
         },
       ],
       compiled: 0,
+      locales: new Map(),
     };
   }
 }
@@ -43,6 +48,17 @@ export async function runValidate(opts: { dir: string; templates?: string }): Pr
     loadProgramFromDir({ campaignsDir: opts.dir, templatesDir }),
     scanTemplates(templatesDir),
   ]);
+  if (loaded.program && loaded.errors.length === 0) {
+    const display = relative(process.cwd(), templatesDir) || templatesDir;
+    scanned.problems.push(
+      ...checkLocaleCoverage(
+        loaded.program,
+        (id) => scanned.locales.get(id) ?? [],
+        yamlKeyLocator(),
+        display,
+      ),
+    );
+  }
   const templateLines = scanned.problems
     .slice()
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 1) - (b.column ?? 1))

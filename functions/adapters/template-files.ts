@@ -140,8 +140,15 @@ export async function readTemplateSources(
 export async function scanTemplateCatalog(
   dir: string,
   options: LoadTemplatesOptions = {},
-): Promise<{ catalog: TemplateCatalog; problems: TemplateProblem[] }> {
+): Promise<{
+  catalog: TemplateCatalog;
+  problems: TemplateProblem[];
+  /** the locales each template id has a file for, whether or not it compiled */
+  locales: Map<string, string[]>;
+}> {
   const { sources, files, problems } = await readTemplateSources(dir);
+  const locales = new Map<string, string[]>();
+  for (const file of files) locales.set(file.id, [...(locales.get(file.id) ?? []), file.locale].sort());
   const cache = fileCompileCache(options.cacheDir);
   const compiled: CompiledTemplate[] = [];
   const results = await Promise.allSettled(
@@ -174,7 +181,7 @@ export async function scanTemplateCatalog(
       seen.add(key);
       return true;
     });
-  return { catalog: new TemplateCatalog(compiled), problems: unique };
+  return { catalog: new TemplateCatalog(compiled), problems: unique, locales };
 }
 
 /** Compiles every template in a directory once; throws TemplateCompileError listing all problems. */
