@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Channel } from '../sending/send.ts';
+import { TopicsSpec } from '../sending/preferences.ts';
 import { Tier } from '../shared/domain.ts';
 import { parseDuration } from '../shared/duration.ts';
 
@@ -46,13 +47,13 @@ const Reentry = z.union([z.literal('never'), z.strictObject({ after: UnsignedDur
 
 const LocalizedText = z.record(z.string(), z.string().min(1));
 
-/** Brand text given once for every locale, or per locale such as `{ en: ..., ja: ... }`. */
-const BrandText = z.union(
 /** A locale code such as en, ja or pt-BR (templates are named <step>.<locale>.mjml). */
 const LocaleCode = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a locale code such as en, ja or pt-BR');
 
+/** Brand text given once for every locale, or per locale such as `{ en: ..., ja: ... }`. */
+const BrandText = z.union(
   [
     z.string().min(1),
     z
@@ -107,6 +108,10 @@ export const CampaignSpec = z.strictObject({
   status: z.enum(['active', 'paused']).default('active'),
   priority: z.number().int().optional(),
   defaultLocale: z.string().min(2).default('en'),
+  /** the locales this campaign sends in (default: policy.yaml's locales); each needs every step's template */
+  locales: z.array(LocaleCode).min(1).optional(),
+  /** the locale whose template goes to contacts whose locale has none; without it a missing one is an error */
+  fallback: LocaleCode.optional(),
   audience: z.strictObject({
     segment: z.string().optional(),
     tiers: z.array(Tier).min(1).optional(),
@@ -114,10 +119,6 @@ export const CampaignSpec = z.strictObject({
   }),
   entry: z.strictObject({ when: Rule }).optional(),
   goal: z.strictObject({ when: Rule, within: UnsignedDuration.default('30d') }).optional(),
-  /** the locales this campaign sends in (default: policy.yaml's locales); each needs every step's template */
-  locales: z.array(LocaleCode).min(1).optional(),
-  /** the locale whose template goes to contacts whose locale has none; without it a missing one is an error */
-  fallback: LocaleCode.optional(),
   exitWhenOutOfAudience: z.boolean().default(true),
   holdout: Percent.default('0%'),
   reentry: Reentry.optional(),
@@ -177,6 +178,8 @@ export type HealthFile = z.infer<typeof HealthFile>;
 
 export const PolicyFile = z.strictObject({
   fallbackTimeZone: z.string(),
+  /** the locales every campaign sends in unless it lists its own; validate requires a template for each */
+  locales: z.array(LocaleCode).min(1).default(['en']),
   sendWindow: SendWindow,
   frequencyCap: z.strictObject({ max: z.number().int().min(1), per: UnsignedDuration }),
   reentry: Reentry.default('never'),
@@ -184,12 +187,14 @@ export const PolicyFile = z.strictObject({
   brand: z.strictObject({
     company: BrandText,
     address: BrandText,
-  /** the locales every campaign sends in unless it lists its own; validate requires a template for each */
-  locales: z.array(LocaleCode).min(1).default(['en']),
     appUrl: z.url(),
     helpUrl: z.url(),
     logoUrl: z.url().optional(),
   }),
+  /** the topics the preference center lists, with a name and a one-line description per locale */
+  topics: TopicsSpec.default({}),
+  /** NPS surveys: a contact is surveyed at most once per `minInterval` */
+  survey: z.strictObject({ minInterval: UnsignedDuration.default('90d') }).default({ minInterval: '90d' }),
 });
 export type PolicyFile = z.infer<typeof PolicyFile>;
 
