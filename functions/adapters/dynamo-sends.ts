@@ -57,7 +57,7 @@ export class DynamoSendRepository implements SendRepository {
     from: SendStatus,
     to: SendStatus,
     at: string,
-    patch: { reason?: string; messageId?: string; sentAt?: string; locale?: string } = {},
+    patch: { reason?: string; detail?: string; messageId?: string; sentAt?: string; locale?: string } = {},
   ): Promise<boolean> {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':from': from, ':to': to, ':at': at };

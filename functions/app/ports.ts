@@ -73,7 +73,7 @@ export interface SendRepository {
     from: SendStatus,
     to: SendStatus,
     at: string,
-    patch?: { reason?: string; messageId?: string; sentAt?: string; locale?: string },
+    patch?: { reason?: string; detail?: string; messageId?: string; sentAt?: string; locale?: string },
   ): Promise<boolean>;
   /** Sets a tracker fact if it is not set yet; true when this call set it. */
   setFirst(sendId: string, fact: FirstFact, at: string, extra?: { bounceType?: string }): Promise<boolean>;

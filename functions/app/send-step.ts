@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { contactIneligibleAt } from '../core/campaign/eligibility.ts';
+import { capAllows, capUsage } from '../core/campaign/frequency-cap.ts';
 import type { PlanState } from '../core/campaign/plan-state.ts';
 import type { SendRecord } from '../core/sending/send.ts';
+import { SKIP_IS_FINAL, type SkipReason } from '../core/sending/skip-reason.ts';
 import type { Contact } from '../core/shared/domain.ts';
 import { redactEmails } from '../core/shared/redact.ts';
 import { hourOf } from '../core/tracking/reputation.ts';
@@ -32,15 +35,15 @@ export type SendMessage = z.infer<typeof SendMessage>;
 /** What happened to one send-queue message. */
 export type SendOutcome =
   | { outcome: 'sent'; messageId: string }
-  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'skipped'; reason: SkipReason; detail?: string }
   | { outcome: 'failed'; reason: string }
   | { outcome: 'unknown'; reason: string }
   /** the send was already taken by another delivery of the message: nothing done */
   | { outcome: 'duplicate'; status: string }
   /** the breaker is paused: the send stays claimed and is re-enqueued after resume */
   | { outcome: 'deferred' }
-  /** SES throttled: re-enqueued with a delay */
-  | { outcome: 'retry'; delaySeconds: number };
+  /** SES throttled (no reason), or a hit that only needs time (frequency cap, sign-up ahead): re-enqueued */
+  | { outcome: 'retry'; delaySeconds: number; reason?: SkipReason };
 
 /** Sending rules the sender re-checks at send time. */
 export interface SendPolicy {
@@ -84,6 +87,9 @@ export class SendStepError extends Error {
   }
 }
 
+/** The longest delay an SQS message can take. */
+const MAX_DELAY_SECONDS = 900;
+
 /** How long the sender's pacing pauses after a throttle. */
 const THROTTLE_PAUSE_MS = 100;
 
@@ -104,11 +110,23 @@ export async function sendStep(message: SendMessage, deps: SendStepDeps): Promis
 
   if (send.channel === 'email' && (await deps.breaker.get()).paused) return { outcome: 'deferred' };
 
-  const skip = async (reason: string): Promise<SendOutcome> => {
-    const moved = await deps.sends.transition(send.sendId, 'claimed', 'skipped', at, { reason });
+  const skip = async (reason: SkipReason, detail?: string): Promise<SendOutcome> => {
+    const moved = await deps.sends.transition(send.sendId, 'claimed', 'skipped', at, {
+      reason,
+      ...(detail ? { detail } : {}),
+    });
     if (!moved) return { outcome: 'duplicate', status: 'moved' };
     await deps.counters.add(counterKeyOf(send, now), { skipped: 1 });
-    return { outcome: 'skipped', reason };
+    return { outcome: 'skipped', reason, ...(detail ? { detail } : {}) };
+  };
+  // A hit that only needs time (the cap frees up, the sign-up or account start arrives) keeps the claim
+  // and comes back later, as the planner would retry it; the claim-age limit still ends a wait too long.
+  const skipOrDefer = async (reason: SkipReason, retryAt: number | undefined): Promise<SendOutcome> => {
+    if (SKIP_IS_FINAL[reason]) return skip(reason);
+    const wait = retryAt === undefined ? MAX_DELAY_SECONDS : Math.ceil((retryAt - now) / 1000);
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, wait));
+    await deps.queue.send([{ body: { sendId: send.sendId, attempt: message.attempt }, delaySeconds }]);
+    return { outcome: 'retry', delaySeconds, reason };
   };
 
   if (now - Date.parse(send.claimedAt) > deps.policy.maxClaimAgeMs) return skip('expired');
@@ -117,14 +135,19 @@ export async function sendStep(message: SendMessage, deps: SendStepDeps): Promis
   const account = await deps.accounts.get(send.accountId);
   if (!account) return skip('account-missing');
   const contact = stored.contact;
+  const ineligible = contactIneligibleAt(contact, account, now);
+  if (ineligible) {
+    const opens = ineligible === 'not-signed-up' ? contact.signedUpAt : account.startedAt;
+    return skipOrDefer(ineligible, Date.parse(opens));
+  }
 
   if (send.channel === 'csm-alert') return raiseCsmAlert(send, contact, account.csmId, at, deps);
 
   const blocked = await consentBlock(send, contact, stored.plan, now, deps);
-  if (blocked) return skip(blocked);
+  if (blocked) return skipOrDefer(blocked.reason, blocked.retryAt);
 
   const rendered = await deps.renderer.render({ send, contact, account, now });
-  if (!rendered.ok) return skip(`render: ${rendered.reason}`);
+  if (!rendered.ok) return skip('render-failed', rendered.reason);
 
   if (!(await deps.sends.transition(send.sendId, 'claimed', 'sending', at, { locale: rendered.locale }))) {
     return { outcome: 'duplicate', status: 'moved' };
@@ -200,19 +223,16 @@ async function consentBlock(
   plan: PlanState,
   now: number,
   deps: SendStepDeps,
-): Promise<string | undefined> {
-  if (contact.suppressed || (await deps.suppressions.isSuppressed(contact.email))) return 'suppressed';
-  if (contact.unsubscribedAll || contact.topicOptOuts.includes(send.topic)) return 'unsubscribed';
+): Promise<{ reason: SkipReason; retryAt?: number | undefined } | undefined> {
+  if (contact.suppressed || (await deps.suppressions.isSuppressed(contact.email)))
+    return { reason: 'suppressed' };
+  if (contact.unsubscribedAll || contact.topicOptOuts.includes(send.topic)) return { reason: 'unsubscribed' };
   const cap = deps.policy.frequencyCap;
   if (cap && !send.bypassCap) {
-    const others = plan.recentSends.filter(
-      (recent) =>
-        recent.countsToCap &&
-        !(recent.campaignId === send.campaignId && recent.stepId === send.stepId) &&
-        Date.parse(recent.at) > now - cap.perMs &&
-        Date.parse(recent.at) <= now,
-    );
-    if (others.length >= cap.max) return 'frequency-cap';
+    // The same count the planner made when it claimed, minus this step's own entry in the plan state.
+    const usage = capUsage(plan.recentSends, cap, now, { campaignId: send.campaignId, stepId: send.stepId });
+    const allowed = capAllows(usage, cap);
+    if (!allowed.ok) return { reason: 'frequency-cap', retryAt: allowed.retryAt };
   }
   return undefined;
 }

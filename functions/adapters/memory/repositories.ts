@@ -142,7 +142,7 @@ export class InMemorySends implements SendRepository {
     from: SendStatus,
     to: SendStatus,
     at: string,
-    patch: { reason?: string; messageId?: string; sentAt?: string; locale?: string } = {},
+    patch: { reason?: string; detail?: string; messageId?: string; sentAt?: string; locale?: string } = {},
   ): Promise<boolean> {
     const item = this.items.get(sendId);
     if (!item || item.status !== from) return false;

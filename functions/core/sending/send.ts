@@ -25,7 +25,10 @@ export const SendRecord = z.object({
   /** the usage segment that chose the content, when the step varies by segment */
   segment: z.string().optional(),
   status: SendStatus,
+  /** a SkipReason when skipped; what SES or the network said when failed or unknown */
   reason: z.string().optional(),
+  /** more about the reason, e.g. the template error behind `render-failed` */
+  detail: z.string().optional(),
   claimedAt: IsoDateTime,
   updatedAt: IsoDateTime,
   sentAt: IsoDateTime.optional(),
