@@ -80,10 +80,14 @@ describe('sendStep', () => {
     });
     await w.contacts.savePlan('c1', { enrollments: {}, recentSends: [recent('a', 2), recent('b', 30)] }, 0);
     await w.sends.claim(claimedSend(ID, 'c1'));
-    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toEqual({
-      outcome: 'skipped',
-      reason: 'frequency-cap',
-    });
+    // Only a matter of time: the claim stays and comes back when the 2-hour-old email leaves the window.
+    const deferred = await sendStep({ sendId: ID, attempt: 0 }, w.deps);
+    expect(deferred).toEqual({ outcome: 'retry', delaySeconds: 900, reason: 'frequency-cap' });
+    expect((await w.sends.get(ID))?.status).toBe('claimed');
+    expect(w.queue.sent.map((m) => m.body)).toEqual([{ sendId: ID, attempt: 0 }]);
+    expect(w.sender.emails).toHaveLength(0);
+    w.clock.time = T0 + 7 * 86_400_000 - 30 * 3_600_000 + 1;
+    expect(await sendStep({ sendId: ID, attempt: 0 }, w.deps)).toMatchObject({ outcome: 'sent' });
     await w.sends.claim(claimedSend('renewal#d30#c1', 'c1', { bypassCap: true }));
     expect(await sendStep({ sendId: 'renewal#d30#c1', attempt: 0 }, w.deps)).toMatchObject({
       outcome: 'sent',
@@ -95,8 +99,45 @@ describe('sendStep', () => {
     w.deps.renderer = { render: async () => ({ ok: false, reason: 'missing variable account.renewalAt' }) };
     await w.sends.claim(claimedSend(ID, 'c1'));
     const result = await sendStep({ sendId: ID, attempt: 0 }, w.deps);
-    expect(result).toEqual({ outcome: 'skipped', reason: 'render: missing variable account.renewalAt' });
-    expect((await w.sends.get(ID))?.reason).toBe('render: missing variable account.renewalAt');
+    expect(result).toEqual({
+      outcome: 'skipped',
+      reason: 'render-failed',
+      detail: 'missing variable account.renewalAt',
+    });
+    expect(await w.sends.get(ID)).toMatchObject({
+      status: 'skipped',
+      reason: 'render-failed',
+      detail: 'missing variable account.renewalAt',
+    });
+  });
+
+  it('never mails a contact of a churned account, and waits for a sign-up still ahead', async () => {
+    const churned = await sendWorld();
+    const stored = await churned.accounts.get('a1');
+    if (!stored) throw new Error('seed missing');
+    await churned.accounts.put({
+      ...stored,
+      status: 'churned',
+      churnedAt: new Date(T0 - 3_600_000).toISOString(),
+    });
+    await churned.sends.claim(claimedSend(ID, 'c1'));
+    expect(await sendStep({ sendId: ID, attempt: 0 }, churned.deps)).toEqual({
+      outcome: 'skipped',
+      reason: 'account-churned',
+    });
+
+    const early = await sendWorld();
+    const c1 = await early.contacts.get('c1');
+    if (!c1) throw new Error('seed missing');
+    await early.contacts.put({ ...c1.contact, signedUpAt: new Date(T0 + 600_000).toISOString() });
+    await early.sends.claim(claimedSend(ID, 'c1'));
+    expect(await sendStep({ sendId: ID, attempt: 0 }, early.deps)).toEqual({
+      outcome: 'retry',
+      delaySeconds: 600,
+      reason: 'not-signed-up',
+    });
+    expect((await early.sends.get(ID))?.status).toBe('claimed');
+    expect(churned.sender.emails.length + early.sender.emails.length).toBe(0);
   });
 
   it('hands a throttled send back and re-enqueues it with a growing delay', async () => {
