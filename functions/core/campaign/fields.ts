@@ -1,4 +1,4 @@
-import { HealthColor, Tier } from '../shared/domain.ts';
+import { HealthColor, Tier, type UsageRollup } from '../shared/domain.ts';
 import { toEpoch } from '../shared/duration.ts';
 import { lastLoginMs, type Subject, signedUpMs } from './subject.ts';
 
@@ -67,13 +67,27 @@ function staticFields(): FieldDef[] {
     c('usage.logins30d', 'number', (s) => s.contact?.usage.logins30d),
     c('usage.lastLoginAt', 'date', lastLoginMs),
     c('usage.helpVisits30d', 'number', (s) => s.contact?.usage.helpVisits30d),
-    c('usage.featuresUsed', 'number', (s) => (s.contact ? countKeys(s.contact.usage.features) : undefined)),
+    // A feature's `count` is its uses in the rollup's 30-day window, so used-in-30-days is count > 0;
+    // the rollup also remembers features last used long ago (count 0), which only the "ever" field counts.
+    c('usage.featuresUsed', 'number', (s) =>
+      s.contact ? featuresUsedIn30Days(s.contact.usage.features) : undefined,
+    ),
+    c('usage.featuresUsedEver', 'number', (s) =>
+      s.contact ? countKeys(s.contact.usage.features) : undefined,
+    ),
   ];
 }
 
 function countKeys(record: Record<string, unknown>): number {
   let n = 0;
   for (const _ in record) n++;
+  return n;
+}
+
+/** The distinct features a rollup saw used in its last 30 days. */
+export function featuresUsedIn30Days(features: UsageRollup['features']): number {
+  let n = 0;
+  for (const key in features) if ((features[key]?.count ?? 0) > 0) n++;
   return n;
 }
 

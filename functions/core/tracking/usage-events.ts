@@ -81,7 +81,11 @@ export function utcDay(iso: string): string {
   return new Date(Date.parse(iso)).toISOString().slice(0, 10);
 }
 
-/** Recomputes a contact's usage rollup from its daily rows, keeping what only the rollup remembers. */
+/**
+ * Recomputes a contact's usage rollup from its daily rows, keeping what only the rollup remembers.
+ * Windows are whole UTC days ending today: 7 days for logins7d, 30 for the others and for each
+ * feature's `count`; `lastUsedAt` and milestones are kept forever.
+ */
 export function rollupUsage(
   previous: UsageRollup,
   days: DailyUsage[],
@@ -102,7 +106,7 @@ export function rollupUsage(
     helpVisits30d += day.helpVisits;
     if (start >= from7) logins7d += day.logins;
     for (const [feature, count] of Object.entries(day.features)) {
-      featureCounts[feature] = (featureCounts[feature] ?? 0) + count;
+      if (count > 0) featureCounts[feature] = (featureCounts[feature] ?? 0) + count;
     }
   }
   const features: UsageRollup['features'] = {};
@@ -120,7 +124,9 @@ export function rollupUsage(
   if (event?.type === 'feature.used') {
     const known = features[event.feature];
     const last = known && later(known.lastUsedAt, event.at);
-    features[event.feature] = { count: known?.count ?? event.count, lastUsedAt: last ?? event.at };
+    // An event older than the 30-day window is remembered as used, but not as used recently.
+    const recent = Date.parse(event.at) >= from30 ? event.count : 0;
+    features[event.feature] = { count: known?.count ?? recent, lastUsedAt: last ?? event.at };
   }
   if (event?.type === 'login') lastLoginAt = lastLoginAt ? later(lastLoginAt, event.at) : event.at;
   if (event?.type === 'milestone.reached') {
