@@ -138,7 +138,7 @@ export function registerDemo(program: Command): void {
       );
       const l = result.ledger.summary;
       out.write(
-        `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed, ${l.pending} still queued; ${l.digests} CSM digests\n`,
+        `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed, ${l.pending} still queued; ${l.digests} CSM digests; ${l.ineligible} sent before sign-up or account start, or after churn\n`,
       );
       const breaker = await result.runtime.repos.state.get();
       if (breaker.paused)

@@ -1,5 +1,7 @@
 import type { StoredEmail } from '../../functions/adapters/local-emulators.ts';
+import { contactIneligibleAt, type IneligibleReason } from '../../functions/core/campaign/eligibility.ts';
 import type { SendRecord } from '../../functions/core/sending/send.ts';
+import type { Account, Contact } from '../../functions/core/shared/domain.ts';
 
 /** One intended email set against what the SES emulator received. */
 export interface LedgerEntry {
@@ -27,9 +29,36 @@ export interface Ledger {
     /** emulator mail no send record explains (CSM digests carry no send id and are listed separately) */
     unexplained: number;
     digests: number;
+    /** emails sent before the contact signed up, before its account started or after the account churned */
+    ineligible: number;
   };
   entries: LedgerEntry[];
   unexplained: { messageId: string; subject: string }[];
+  /** each email of `summary.ineligible`, with the rule it broke at its send time */
+  ineligible: { sendId: string; contactId: string; sentAt: string; reason: IneligibleReason }[];
+}
+
+/** The contacts and accounts as they stand at the end, to judge each email at its send time. */
+export interface LedgerPeople {
+  contacts: readonly Contact[];
+  accounts: readonly Account[];
+}
+
+/** Every sent email whose contact was not eligible (core rule) at the moment it was sent. */
+export function ineligibleSends(sends: readonly SendRecord[], people: LedgerPeople): Ledger['ineligible'] {
+  const contacts = new Map(people.contacts.map((c) => [c.id, c]));
+  const accounts = new Map(people.accounts.map((a) => [a.id, a]));
+  const out: Ledger['ineligible'] = [];
+  for (const send of sends) {
+    if (send.channel !== 'email' || send.status !== 'sent' || send.test) continue;
+    const contact = contacts.get(send.contactId);
+    const account = accounts.get(send.accountId);
+    const sentAt = send.sentAt ?? send.updatedAt;
+    if (!contact || !account) continue;
+    const reason = contactIneligibleAt(contact, account, Date.parse(sentAt));
+    if (reason) out.push({ sendId: send.sendId, contactId: send.contactId, sentAt, reason });
+  }
+  return out.sort((a, b) => a.sendId.localeCompare(b.sendId));
 }
 
 /** The send id an emulator mail carries in its List-Unsubscribe URL (`s=`), if any. */
@@ -45,7 +74,11 @@ export function sendIdOfStoredEmail(email: StoredEmail): string | undefined {
 }
 
 /** Compares every intended email (email channel, not skipped, not a test) with the emulator's store. */
-export function buildLedger(sends: readonly SendRecord[], stored: readonly StoredEmail[]): Ledger {
+export function buildLedger(
+  sends: readonly SendRecord[],
+  stored: readonly StoredEmail[],
+  people: LedgerPeople = { contacts: [], accounts: [] },
+): Ledger {
   const copies = new Map<string, number>();
   const unexplained: Ledger['unexplained'] = [];
   let digests = 0;
@@ -85,6 +118,7 @@ export function buildLedger(sends: readonly SendRecord[], stored: readonly Store
   }
   entries.sort((a, b) => a.sendId.localeCompare(b.sendId));
   const count = (v: LedgerEntry['verdict']) => entries.filter((e) => e.verdict === v).length;
+  const ineligible = ineligibleSends(sends, people);
   return {
     summary: {
       intended: entries.length,
@@ -97,8 +131,10 @@ export function buildLedger(sends: readonly SendRecord[], stored: readonly Store
       pending: count('pending'),
       unexplained: unexplained.length,
       digests,
+      ineligible: ineligible.length,
     },
     entries,
     unexplained,
+    ineligible,
   };
 }

@@ -185,7 +185,10 @@ async function finish(
   await writeFile(store, storeText);
   const { emails } = await readSesStore(runtime.emulators.sesEndpoint);
   const sends = await runtime.kpiSource.listSends();
-  const ledger = buildLedger(sends, emails);
+  const ledger = buildLedger(sends, emails, {
+    contacts: await runtime.kpiSource.listContacts(),
+    accounts: await runtime.kpiSource.listAccounts(),
+  });
   const ledgerFile = join(options.out, 'ledger.json');
   await writeFile(ledgerFile, `${JSON.stringify(ledger, null, 2)}\n`);
   return {
