@@ -88,7 +88,7 @@ function describeSchema(schema: AnySchema | undefined): string | undefined {
     const keys = Object.entries(node.shape)
       .filter(([, v]) => !(v instanceof z.ZodOptional || v instanceof z.ZodDefault))
       .map(([k]) => `${k}: …`);
-    return `{ ${keys.join(', ') || '…'} }`;
+    return `a mapping { ${keys.join(', ') || '…'} }`;
   }
   if (node instanceof z.ZodUnion)
     return `one of ${node.options.map((o: AnySchema) => describeSchema(o) ?? 'another form').join(' or ')}`;
@@ -135,9 +135,14 @@ export function zodIssuesToErrors(
   issues: readonly z.core.$ZodIssue[],
 ): ProgramError[] {
   const out: ProgramError[] = [];
+  // A missing key whose misspelling is reported as an unknown key ("did you mean") is one mistake, said once.
+  const missing = new Map<ProgramError, string>();
+  const misspelt = new Set<string>();
   const push = (path: DocPath, message: string, atKey = false) => {
     const pos = locate(source, path, atKey);
-    out.push({ file: source.file, line: pos.line, col: pos.col, message: `${pathText(path)}: ${message}` });
+    const error = { file: source.file, line: pos.line, col: pos.col, message: `${pathText(path)}: ${message}` };
+    out.push(error);
+    return error;
   };
   const visit = (issue: z.core.$ZodIssue, prefix: DocPath) => {
     const path: DocPath = [
@@ -151,6 +156,7 @@ export function zodIssuesToErrors(
         const allowed = allowedKeys(schema, path);
         for (const key of issue.keys) {
           const hint = closest(key, allowed);
+          if (hint) misspelt.add(`${pathText(path)}|${hint}`);
           push(
             [...path, key],
             `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''} (expected one of: ${allowed.join(', ')})`,
@@ -163,11 +169,11 @@ export function zodIssuesToErrors(
         const expected =
           custom ?? describeSchema(schemaAt(schema, path)) ?? TYPE_WORDS[issue.expected] ?? issue.expected;
         const typeWord = issue.expected === 'int' ? TYPE_WORDS.int : expected;
-        if (got === undefined)
-          push(
-            path.slice(0, -1),
-            `missing required key "${String(path[path.length - 1])}" (expected ${String(path[path.length - 1])}: ${typeWord})`,
-          );
+        if (got === undefined) {
+          const key = String(path[path.length - 1]);
+          const error = push(path.slice(0, -1), `missing required key "${key}" (expected ${key}: ${typeWord})`);
+          missing.set(error, `${pathText(path.slice(0, -1))}|${key}`);
+        }
         else push(path, `expected ${typeWord}, got ${describeValue(got)}`);
         return;
       }
@@ -227,5 +233,5 @@ export function zodIssuesToErrors(
     }
   };
   for (const issue of issues) visit(issue, []);
-  return out;
+  return out.filter((error) => !misspelt.has(missing.get(error) ?? ''));
 }

@@ -160,7 +160,7 @@ function decode(input: string | Uint8Array): { text: string } | { problem: Posit
   const bad = firstInvalidUtf8(input);
   if (bad !== undefined) {
     const at = bytePosition(input, bad);
-    const hex = [...input.subarray(bad, bad + 2)]
+    const hex = [...input.subarray(bad, bad + 1)]
       .map((b) => `\\x${b.toString(16).padStart(2, '0')}`)
       .join('');
     return {

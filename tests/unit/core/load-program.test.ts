@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProgramErrors, loadProgram } from '../../../functions/core/campaign/load-program.ts';
+import {
+  formatProgramErrors,
+  loadProgram,
+  type SourceFile,
+} from '../../../functions/core/campaign/load-program.ts';
 import { mustLoad, SHIPPED_TEMPLATES, shippedFiles, toSources } from './fixtures.ts';
 
 const CORPUS = join(import.meta.dirname, '../../fixtures/broken-campaigns');
@@ -56,13 +60,18 @@ describe('broken campaign corpus', () => {
   });
 
   it.each(cases)('%s', (name) => {
-    const files = shippedFiles();
+    const sources = new Map(toSources(shippedFiles()).map((s): [string, SourceFile] => [s.path, s]));
+    // Bytes, as the CLI reads them: the corpus has binary and non-UTF-8 files.
     for (const file of readdirSync(join(CORPUS, name)))
-      if (file.endsWith('.yaml')) files.set(file, readFileSync(join(CORPUS, name, file), 'utf8'));
+      if (file.endsWith('.yaml'))
+        sources.set(`campaigns/${file}`, {
+          path: `campaigns/${file}`,
+          text: new Uint8Array(readFileSync(join(CORPUS, name, file))),
+        });
     const expected = readFileSync(join(CORPUS, name, 'expected.txt'), 'utf8')
       .trim()
       .split('\n');
-    const { program, errors } = loadProgram(toSources(files), SHIPPED_TEMPLATES);
+    const { program, errors } = loadProgram([...sources.values()], SHIPPED_TEMPLATES);
     expect(program).toBeUndefined();
     expect(formatProgramErrors(errors).split('\n')).toEqual(expected);
     // every error names file:line:col and the key path it is about
