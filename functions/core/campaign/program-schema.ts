@@ -12,14 +12,20 @@ const Id = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'an id of lower-case letters, digits and dashes, e.g. "first-project"');
 
 /** A duration such as 2d, -90d, 36h or 2w. */
-export const Duration = z.string().refine((text) => parseDuration(text) !== undefined, {
-  message: 'a duration such as 2d, 36h, 2w or -90d',
-});
+export const Duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, {
+    message: 'a duration such as 2d, 36h, 2w or -90d',
+  })
+  .describe('a duration such as 2d, 36h, 2w or -90d');
 
 const SignedDuration = Duration;
-const UnsignedDuration = z.string().refine((text) => (parseDuration(text) ?? -1) >= 0, {
-  message: 'a duration that is not negative, such as 0d, 2d, 36h or 2w',
-});
+const UnsignedDuration = z
+  .string()
+  .refine((text) => (parseDuration(text) ?? -1) >= 0, {
+    message: 'a duration that is not negative, such as 0d, 2d, 36h or 2w',
+  })
+  .describe('a duration that is not negative, such as 0d, 2d, 36h or 2w');
 
 /** A rule: `all` / `any` / `not` / `segment`, or field paths mapped to a value or an operator mapping. */
 export const Rule = z
