@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contactIneligibleAt } from '../core/campaign/eligibility.ts';
 import { capAllows, capUsage } from '../core/campaign/frequency-cap.ts';
 import type { PlanState } from '../core/campaign/plan-state.ts';
+import { mailPausedUntil } from '../core/sending/preferences.ts';
 import type { SendRecord } from '../core/sending/send.ts';
 import { SKIP_IS_FINAL, type SkipReason } from '../core/sending/skip-reason.ts';
 import type { Contact } from '../core/shared/domain.ts';
@@ -227,6 +228,8 @@ async function consentBlock(
   if (contact.suppressed || (await deps.suppressions.isSuppressed(contact.email)))
     return { reason: 'suppressed' };
   if (contact.unsubscribedAll || contact.topicOptOuts.includes(send.topic)) return { reason: 'unsubscribed' };
+  const pausedUntil = mailPausedUntil(contact, now);
+  if (pausedUntil !== undefined) return { reason: 'paused', retryAt: pausedUntil };
   const cap = deps.policy.frequencyCap;
   if (cap && !send.bypassCap) {
     // The same count the planner made when it claimed, minus this step's own entry in the plan state.

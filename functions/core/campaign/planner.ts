@@ -1,4 +1,5 @@
 import { assignTier } from '../accounts/tiers.ts';
+import { mailPausedUntil } from '../sending/preferences.ts';
 import { type Channel, sendIdOf } from '../sending/send.ts';
 import { SKIP_IS_FINAL, type SkipReason } from '../sending/skip-reason.ts';
 import { pickWeighted, unitHash } from '../shared/assign.ts';
@@ -323,6 +324,11 @@ function planSteps(
     }
     if (contact.unsubscribedAll || contact.topicOptOuts.includes(campaign.topic)) {
       pushSkip(ctx, campaign.id, step.id, 'unsubscribed');
+      return;
+    }
+    const pausedUntil = mailPausedUntil(contact, now);
+    if (pausedUntil !== undefined) {
+      pushSkip(ctx, campaign.id, step.id, 'paused', pausedUntil);
       return;
     }
     if (campaign.window) {
