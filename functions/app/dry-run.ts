@@ -69,6 +69,22 @@ function rowKey(decision: Decision): Omit<DryRunRow, 'contacts' | 'sample'> {
         decision: 'skip',
         reason: decision.reason,
       };
+    case 'branch':
+      return {
+        campaignId: decision.campaignId,
+        stepId: decision.stepId,
+        variantId: '',
+        decision: 'branch',
+        reason: `${decision.branch} → ${decision.target}`,
+      };
+    case 'wait':
+      return {
+        campaignId: decision.campaignId,
+        stepId: decision.stepId,
+        variantId: '',
+        decision: 'wait',
+        reason: 'waiting',
+      };
     case 'exit':
       return {
         campaignId: decision.campaignId,
@@ -127,7 +143,7 @@ export async function dryRun(input: DryRunInput, deps: DryRunDeps): Promise<DryR
       }
     }
   }
-  const order: Decision['type'][] = ['enroll', 'send', 'holdout', 'skip', 'exit'];
+  const order: Decision['type'][] = ['enroll', 'wait', 'branch', 'send', 'holdout', 'skip', 'exit'];
   const sorted = [...rows.values()].sort(
     (a, b) =>
       a.campaignId.localeCompare(b.campaignId) ||

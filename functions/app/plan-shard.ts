@@ -52,7 +52,7 @@ export async function planShard(message: PlanShardMessage, deps: PlanShardDeps):
   const now = Date.parse(message.tickAt);
   const report: PlanShardReport = {
     contacts: 0,
-    decisions: { enroll: 0, send: 0, holdout: 0, exit: 0, skip: 0 },
+    decisions: { enroll: 0, send: 0, holdout: 0, exit: 0, skip: 0, branch: 0, wait: 0 },
     claimed: 0,
     alreadyClaimed: 0,
     enqueued: 0,

@@ -1,4 +1,5 @@
 import { parseDuration } from '../shared/duration.ts';
+import { compileBranches } from './branches.ts';
 import type { FieldDef } from './fields.ts';
 import type { CompiledCampaign, CompiledPolicy, CompiledStep, StepTiming } from './program.ts';
 import type { CampaignSpec, StepSpec } from './program-schema.ts';
@@ -57,6 +58,7 @@ export function compileCampaign(
     seenSteps.add(step.id);
     return compileStep(spec, step, index, env, layout.partialSteps?.has(index) === true);
   });
+  compileBranches(spec.steps, steps, env.rules, indexOf);
   checkSupersededSteps(spec.steps, steps, issues);
 
   for (const [index, feature] of (spec.release?.features ?? []).entries()) {
@@ -224,10 +226,13 @@ function checkSupersededSteps(
   steps: readonly CompiledStep[],
   issues: RuleIssue[],
 ): void {
+  // Waits send nothing, and steps behind a branch are timed from it, so neither supersedes by timing.
+  const timed = (s: CompiledStep) => !s.wait && s.reachedFrom.length === 0;
   steps.forEach((earlier, i) => {
+    if (!timed(earlier)) return;
     const later = steps
       .slice(i + 1)
-      .find((s, k) => sameTiming(s.timing, earlier.timing) && !specs[i + 1 + k]?.when);
+      .find((s, k) => timed(s) && sameTiming(s.timing, earlier.timing) && !specs[i + 1 + k]?.when);
     if (!later) return;
     const timing = TIMING_KEYS.find((key) => specs[i]?.[key] !== undefined) ?? 'after';
     issues.push({
@@ -266,7 +271,7 @@ function compileStep(
     return { segment: entry.segment, matches, template: entry.template };
   });
 
-  if (step.channel === 'email' && !partial) {
+  if (step.channel === 'email' && !partial && !step.wait) {
     const everyVariantHasOne = variants.length > 0 && variants.every((v) => v.template !== undefined);
     if (step.template === undefined && !everyVariantHasOne)
       issues.push({
@@ -286,5 +291,7 @@ function compileStep(
     bySegment,
     bypassCap: step.bypassFrequencyCap ?? spec.bypassFrequencyCap,
     expiresAfterMs: step.expiresAfter !== undefined ? ms(step.expiresAfter) : env.policy.stepExpiryMs,
+    wait: undefined,
+    reachedFrom: [],
   };
 }

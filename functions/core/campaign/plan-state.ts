@@ -3,9 +3,12 @@ import { IsoDateTime } from '../shared/domain.ts';
 
 /** What happened to one step of an enrollment. */
 export const StepState = z.strictObject({
-  status: z.enum(['claimed', 'held-out', 'skipped']),
+  status: z.enum(['claimed', 'held-out', 'skipped', 'branched']),
   at: IsoDateTime,
   reason: z.string().optional(),
+  /** for a wait: which branch it took and the step that branch leads to */
+  branch: z.enum(['then', 'else']).optional(),
+  target: z.string().optional(),
   sendId: z.string().optional(),
   variantId: z.string().optional(),
 });

@@ -5,12 +5,13 @@ import { SKIP_IS_FINAL, type SkipReason } from '../sending/skip-reason.ts';
 import { pickWeighted, unitHash } from '../shared/assign.ts';
 import type { Account, Contact } from '../shared/domain.ts';
 import { epochOf } from '../shared/duration.ts';
+import { countryFor } from './business-calendar.ts';
 import { type IneligibleReason, ineligibleAt } from './eligibility.ts';
 import { capAllows, capUsage } from './frequency-cap.ts';
 import type { Enrollment, ExitReason, PlanState } from './plan-state.ts';
 import type { CompiledCampaign, CompiledStep, Program } from './program.ts';
 import { type PreparedAccount, prepareAccount, type Subject, signedUpMs, subjectOf } from './subject.ts';
-import { inWindowNow, nextWindowOpen, zoneFor } from './time-window.ts';
+import { closedDayAt, inWindowNow, nextWindowOpen, zoneFor } from './time-window.ts';
 
 export type { SkipReason };
 
@@ -39,6 +40,10 @@ export type Decision =
       occurrence?: string;
     }
   | { type: 'exit'; campaignId: string; reason: ExitReason }
+  /** a wait resolved: its condition held (then) or its timeout passed (else) */
+  | { type: 'branch'; campaignId: string; stepId: string; branch: 'then' | 'else'; target: string }
+  /** a wait still open at this instant; it times out at `until` (informational, nothing is stored) */
+  | { type: 'wait'; campaignId: string; stepId: string; until: number }
   | {
       type: 'skip';
       campaignId: string;
@@ -269,6 +274,81 @@ function takeFromCap(ctx: RunContext): { ok: true } | { ok: false; retryAt: numb
   return allowed;
 }
 
+/** The instant a step falls due: by its own timing, or `after` the branch that leads to it was taken. */
+function dueOf(
+  step: CompiledStep,
+  enteredMs: number,
+  anchorMs: number | undefined,
+  branchedTo: ReadonlyMap<string, number>,
+): number | undefined {
+  if (step.reachedFrom.length === 0) return dueAt(step, enteredMs, anchorMs);
+  const branchedAt = branchedTo.get(step.id);
+  if (branchedAt === undefined || step.timing.kind !== 'after') return undefined;
+  return branchedAt + step.timing.ms;
+}
+
+/**
+ * Resolves the waits that are due: the condition holds → then, the timeout passed → else. Steps behind a
+ * branch not taken are closed. Repeats until nothing changes, so a chain of waits resolves in one run.
+ * Returns when each branch target was reached and which steps were closed in this run.
+ */
+function resolveWaits(
+  ctx: RunContext,
+  campaign: CompiledCampaign,
+  enrollment: Enrollment,
+  enteredMs: number,
+  anchorMs: number | undefined,
+): { at: Map<string, number>; closed: Set<string> } {
+  const at = new Map<string, number>();
+  const closed = new Set<string>();
+  const resolved = new Map<string, string>();
+  let hasWaits = false;
+  for (const step of campaign.steps) {
+    const state = enrollment.steps[step.id];
+    if (step.wait) hasWaits = true;
+    if (state?.status === 'branched' && state.target !== undefined) {
+      resolved.set(step.id, state.target);
+      at.set(state.target, epochOf(state.at));
+    }
+  }
+  if (!hasWaits) return { at, closed };
+  const now = ctx.subject.now;
+  const settled = (id: string) => enrollment.steps[id] !== undefined || closed.has(id) || resolved.has(id);
+  const pending: Decision[] = [];
+  for (let round = 0, changed = true; changed && round <= campaign.steps.length; round++) {
+    changed = false;
+    pending.length = 0;
+    for (const step of campaign.steps) {
+      if (settled(step.id)) continue;
+      if (step.reachedFrom.length > 0 && !at.has(step.id)) {
+        // Every wait that could lead here went elsewhere (or was closed itself): this step never comes.
+        if (step.reachedFrom.every((source) => resolved.has(source) || closed.has(source))) {
+          closed.add(step.id);
+          pushSkip(ctx, campaign.id, step.id, 'branch-not-taken');
+          changed = true;
+        }
+        continue;
+      }
+      const wait = step.wait;
+      if (!wait) continue;
+      const due = dueOf(step, enteredMs, anchorMs, at);
+      if (due === undefined || due > now) continue;
+      const branch = wait.until(ctx.subject) ? 'then' : now >= due + wait.timeoutMs ? 'else' : undefined;
+      if (branch === undefined) {
+        pending.push({ type: 'wait', campaignId: campaign.id, stepId: step.id, until: due + wait.timeoutMs });
+        continue;
+      }
+      const target = wait[branch];
+      resolved.set(step.id, target);
+      at.set(target, now);
+      ctx.decisions.push({ type: 'branch', campaignId: campaign.id, stepId: step.id, branch, target });
+      changed = true;
+    }
+  }
+  ctx.decisions.push(...pending);
+  return { at, closed };
+}
+
 function planSteps(
   ctx: RunContext,
   campaign: CompiledCampaign,
@@ -280,11 +360,12 @@ function planSteps(
   const now = subject.now;
   // Of the steps now due, those whose condition fails are closed; of the rest only the latest goes out,
   // so a contact who fell behind (window, cap, late entry) never gets two steps of a campaign at once.
+  const taken = resolveWaits(ctx, campaign, enrollment, enteredMs, anchorMs);
   let latest: CompiledStep | undefined;
   let latestDue = 0;
   for (const step of campaign.steps) {
-    if (enrollment.steps[step.id]) continue;
-    const due = dueAt(step, enteredMs, anchorMs);
+    if (step.wait || enrollment.steps[step.id] || taken.closed.has(step.id)) continue;
+    const due = dueOf(step, enteredMs, anchorMs, taken.at);
     if (due === undefined || due > now) continue;
     if (step.when && !step.when(subject)) {
       pushSkip(ctx, campaign.id, step.id, 'condition-false');
@@ -333,8 +414,13 @@ function planSteps(
     }
     if (campaign.window) {
       const zone = zoneFor(contact.timeZone, ctx.program.policy.fallbackTimeZone);
-      if (!inWindowNow(campaign.window, now, zone)) {
-        pushSkip(ctx, campaign.id, step.id, 'outside-window', nextWindowOpen(campaign.window, now, zone));
+      const country = campaign.window.calendar.active
+        ? countryFor(contact.country, subject.account.account.country, zone)
+        : undefined;
+      if (!inWindowNow(campaign.window, now, zone, country)) {
+        const closed = closedDayAt(campaign.window, now, zone, country);
+        const next = nextWindowOpen(campaign.window, now, zone, country);
+        pushSkip(ctx, campaign.id, step.id, closed ? 'holiday' : 'outside-window', next);
         return;
       }
     }
@@ -442,6 +528,19 @@ export function applyDecisions(
           enrollment.steps[decision.stepId] = { status: 'skipped', at, reason: decision.reason };
         break;
       }
+      case 'branch': {
+        const enrollment = touch(decision.campaignId);
+        if (enrollment)
+          enrollment.steps[decision.stepId] = {
+            status: 'branched',
+            at,
+            branch: decision.branch,
+            target: decision.target,
+          };
+        break;
+      }
+      case 'wait':
+        break;
       case 'exit': {
         const enrollment = touch(decision.campaignId);
         if (enrollment) {

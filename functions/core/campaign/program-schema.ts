@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { Channel } from '../sending/send.ts';
 import { TopicsSpec } from '../sending/preferences.ts';
+import { Channel } from '../sending/send.ts';
 import { Tier } from '../shared/domain.ts';
 import { parseDuration } from '../shared/duration.ts';
+import { CalendarSpec } from './business-calendar.ts';
 
 // The YAML files CS ops write. Every object is strict: an unknown key (a typo such as `aftr:`) is an error.
 // Rules are checked by the rule compiler, which knows the field catalog, so here they are any mapping.
@@ -103,6 +104,11 @@ export const StepSpec = z.strictObject({
   bySegment: z.array(SegmentTemplate).min(1).optional(),
   bypassFrequencyCap: z.boolean().optional(),
   expiresAfter: UnsignedDuration.optional(),
+  /** waits until a condition holds (then) or the timeout passes (else), and leads to one of two steps */
+  wait: z
+    .strictObject({ until: Rule, timeout: UnsignedDuration, then: Id, else: Id })
+    .optional()
+    .describe('{ until: <rule>, timeout: 3d, then: <step id>, else: <step id> }'),
 });
 export type StepSpec = z.infer<typeof StepSpec>;
 
@@ -197,6 +203,8 @@ export const PolicyFile = z.strictObject({
     helpUrl: z.url(),
     logoUrl: z.url().optional(),
   }),
+  /** public holidays and blackout ranges on which no customer mail goes out, per contact country */
+  calendar: CalendarSpec.default({ holidays: [], blackouts: [] }),
   /** the topics the preference center lists, with a name and a one-line description per locale */
   topics: TopicsSpec.default({}),
   /** NPS surveys: a contact is surveyed at most once per `minInterval` */

@@ -24,6 +24,18 @@ export interface CompiledStep {
   bySegment: { segment: string; matches: Predicate; template: string }[];
   bypassCap: boolean;
   expiresAfterMs: number;
+  /** a wait step: sends nothing, and leads to `then` when `until` holds, to `else` after the timeout */
+  wait: CompiledWait | undefined;
+  /** the waits whose branches lead here; such a step is due `after` the branch, and only if taken */
+  reachedFrom: readonly string[];
+}
+
+/** A wait step's condition, timeout and the two steps it can lead to. */
+export interface CompiledWait {
+  until: Predicate;
+  timeoutMs: number;
+  then: string;
+  else: string;
 }
 
 /** A campaign with its rules compiled once. */

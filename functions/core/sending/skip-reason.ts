@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Why a due step or a claimed send did not go out: one list for the planner and the sender. */
 export const SkipReason = z.enum([
   'outside-window',
+  'holiday',
   'frequency-cap',
   'unsubscribed',
   'paused',
@@ -10,6 +11,7 @@ export const SkipReason = z.enum([
   'condition-false',
   'expired',
   'superseded',
+  'branch-not-taken',
   'not-signed-up',
   'account-not-started',
   'account-churned',
@@ -26,6 +28,7 @@ export type SkipReason = z.infer<typeof SkipReason>;
  */
 export const SKIP_IS_FINAL: Readonly<Record<SkipReason, boolean>> = {
   'outside-window': false,
+  holiday: false,
   'frequency-cap': false,
   unsubscribed: true,
   paused: false,
@@ -33,6 +36,7 @@ export const SKIP_IS_FINAL: Readonly<Record<SkipReason, boolean>> = {
   'condition-false': true,
   expired: true,
   superseded: true,
+  'branch-not-taken': true,
   'not-signed-up': false,
   'account-not-started': false,
   'account-churned': true,

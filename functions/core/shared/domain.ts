@@ -42,6 +42,11 @@ export const Account = z.strictObject({
   employees: z.number().int().min(0).optional(),
   industry: z.string().optional(),
   locale: z.string().optional(),
+  /** ISO 3166 country whose business calendar the account's contacts follow, unless they have their own */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter code such as JP or US')
+    .optional(),
   startedAt: IsoDateTime,
   trialEndsAt: IsoDateTime.optional(),
   renewalAt: IsoDateTime.optional(),
@@ -85,6 +90,11 @@ export const Contact = z.strictObject({
   name: z.string().min(1),
   locale: z.string().min(2).default('en'),
   timeZone: z.string().optional(),
+  /** ISO 3166 country for holidays; else the account's, else the time zone's country */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter code such as JP or US')
+    .optional(),
   role: z.string().default('user'),
   signedUpAt: IsoDateTime,
   topicOptOuts: z.array(z.string()).default([]),
