@@ -54,7 +54,8 @@ export function loadProgram(
   const errors: ProgramError[] = [];
   const sources = new Map<string, YamlSource>();
   const campaigns: YamlSource[] = [];
-  for (const file of files) {
+  // In file-name order whatever the caller's order, so "duplicate" always names the same file.
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const { source, errors: syntax } = parseYamlSource(file.path, file.text);
     errors.push(...syntax);
     const name = baseName(file.path);

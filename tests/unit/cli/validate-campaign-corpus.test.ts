@@ -30,7 +30,7 @@ function asShipped(text: string, dir: string): string[] {
   return text
     .split('\n')
     .filter((line) => line.startsWith(`${shown}/`))
-    .map((line) => `campaigns/${line.slice(shown.length + 1)}`);
+    .map((line) => line.replaceAll(`${shown}/`, 'campaigns/'));
 }
 
 describe('broken campaign corpus, read from disk the way lowtouch validate reads it', () => {
@@ -113,7 +113,7 @@ describe('lowtouch validate on a directory with one broken file among good ones'
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
     expect(asShipped(stderr, dir)).toEqual([
-      'campaigns/logo.yaml:1:9  file looks binary (a NUL byte at line 1); campaign files and front matter are UTF-8 text',
+      'campaigns/logo.yaml:3:1  file looks binary (a NUL byte at line 3); campaign files and front matter are UTF-8 text',
       'campaigns/renewal.yaml:24:15  steps[2].template: template "renewal/60-day" not found (expected a file templates/renewal/60-day.<locale>.mjml)',
     ]);
     expect(stderr).toMatch(/\n2 campaign error\(s\) in /);
@@ -138,7 +138,7 @@ describe('lowtouch validate on a directory with one broken file among good ones'
     });
     expect(program).toBeUndefined();
     expect(asShipped(formatProgramErrors(errors), dir)).toEqual([
-      'campaigns/huge.yaml:1:1  file is 1.5 MB, over the 1.0 MB limit for a YAML file (is this the right file? split it if it is)',
+      'campaigns/huge.yaml:1:1  file is 1.4 MB, over the 1.0 MB limit for a YAML file (is this the right file? split it if it is)',
       'campaigns/onboarding-two.yaml:12:10  reentry: expected one of never or { after: <duration> } such as { after: 90d }, got "sometimes"',
     ]);
   }, 60_000);
