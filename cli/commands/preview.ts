@@ -4,10 +4,13 @@ import type { Command } from 'commander';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import { loadTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import type { CompiledCampaign, CompiledStep, Program } from '../../functions/core/campaign/program.ts';
+import { prepareAccount, subjectOf } from '../../functions/core/campaign/subject.ts';
 import { signLinkToken } from '../../functions/core/sending/signed-link.ts';
 import { signUnsubscribeToken, unsubscribeLinks } from '../../functions/core/sending/unsubscribe-token.ts';
+import type { Account, Contact } from '../../functions/core/shared/domain.ts';
 import type { TemplateCatalog } from '../../functions/core/templates/catalog.ts';
 import { buildRenderContext, type LocalizableFeature } from '../../functions/core/templates/context.ts';
+import { campaignLocales } from '../../functions/core/templates/locale-coverage.ts';
 import { formatFromAddress } from '../../functions/core/templates/mailbox.ts';
 import { renderCsmDigest, renderEmail } from '../../functions/core/templates/render.ts';
 import type { BrandSpec, RenderedEmail } from '../../functions/core/templates/types.ts';
@@ -37,7 +40,7 @@ export interface PreviewOptions {
   out: string;
   campaignsDir: string;
   templatesDir: string;
-  /** ISO instant the preview pretends it is (default: the step's own send moment, or 2026-12-09 10:00 JST) */
+  /** ISO instant the preview pretends it is (default: the step's own send moment for the persona, or 2026-12-09 10:00 JST) */
   at?: string;
   fromAddress: string;
 }
@@ -63,6 +66,12 @@ interface Job {
   segment?: string;
   release?: readonly LocalizableFeature[];
   now: number;
+  /** the campaign step, when the preview is of one: its timing dates the email */
+  timed?: { campaign: CompiledCampaign; step: CompiledStep };
+  /** the locales the campaign sends in; each is previewed */
+  locales?: string[];
+  /** the campaign's fallback locale, if it names one */
+  fallback?: string;
 }
 
 const DEFAULT_AT = '2026-12-09T10:00:00+09:00';
@@ -87,17 +96,78 @@ export class PreviewError extends Error {
   }
 }
 
-/**
- * The moment a step naturally goes out for the sample personas: its renewal offset from the sample
- * renewal date, its broadcast time, or `fallback` for steps timed from enrollment.
- */
-export function sampleMomentOf(step: CompiledStep, fallback: number): number {
-  if (step.timing.kind === 'at') return Date.parse(SAMPLE_RENEWAL_AT) + step.timing.offsetMs;
-  if (step.timing.kind === 'sendAt') return step.timing.at;
-  return fallback;
+/** A sample persona's data at the moment a step would go out for it, and how that moment was chosen. */
+export interface SampleSend {
+  now: number;
+  contact: Contact;
+  account: Account;
+  /** which sample value dated the email, for steps timed from a date field or a broadcast time */
+  timing?: string;
 }
 
-function stepJobs(campaign: CompiledCampaign, stepId: string, opts: PreviewOptions, at: number): Job[] {
+const DAY_MS = 86_400_000;
+
+function offsetText(ms: number): string {
+  const days = ms / DAY_MS;
+  return `${days >= 0 ? '+' : '-'}${Math.abs(days)}d`;
+}
+
+function withField(data: { contact: Contact; account: Account }, path: string, value: string) {
+  const [root, key, ...rest] = path.split('.');
+  if (rest.length > 0 || key === undefined) return undefined;
+  if (root === 'account') return { ...data, account: { ...data.account, [key]: value } };
+  if (root === 'contact') return { ...data, contact: { ...data.contact, [key]: value } };
+  return undefined;
+}
+
+/**
+ * The persona at the moment a step goes out for it. A step timed `at: { field, offset }` takes its date from
+ * that field of the persona (so `days_until` shows the step's own offset); with `--at`, the field is set so
+ * that the step falls due at that instant. A broadcast uses its `sendAt`; other steps use `clock`.
+ */
+export function sampleSend(
+  campaign: CompiledCampaign | undefined,
+  step: CompiledStep | undefined,
+  persona: PersonaName,
+  locale: string,
+  clock: number,
+  clockGiven: boolean,
+): SampleSend {
+  if (step?.timing.kind === 'sendAt' && !clockGiven) {
+    const now = step.timing.at;
+    return { now, ...personaData(persona, locale, now), timing: `sendAt ${new Date(now).toISOString()}` };
+  }
+  const anchor = campaign?.anchor;
+  if (step?.timing.kind !== 'at' || !anchor) return { now: clock, ...personaData(persona, locale, clock) };
+  const offset = step.timing.offsetMs;
+  let value = clock - offset;
+  let source = clockGiven ? `set so that the step falls due at --at` : 'a sample value';
+  if (!clockGiven) {
+    const probe = personaData(persona, locale, clock);
+    const own = anchor.get(subjectOf(prepareAccount(probe.account), probe.contact, clock));
+    if (typeof own === 'number' && Number.isFinite(own)) {
+      value = own;
+      source = `persona ${persona}'s own`;
+    } else source = `persona ${persona} has none; a sample value`;
+  }
+  const now = value + offset;
+  const iso = new Date(value).toISOString();
+  const base = personaData(persona, locale, now);
+  const set = withField(base, anchor.path, iso);
+  return {
+    now,
+    ...(set ?? base),
+    timing: `at ${anchor.path} ${offsetText(offset)}: ${anchor.path} = ${iso} (${source}), so the email is dated ${new Date(now).toISOString()}`,
+  };
+}
+
+function stepJobs(
+  program: Program,
+  campaign: CompiledCampaign,
+  stepId: string,
+  opts: PreviewOptions,
+  at: number,
+): Job[] {
   const step = campaign.steps.find((s) => s.id === stepId);
   if (!step) {
     throw new PreviewError(
@@ -105,13 +175,15 @@ function stepJobs(campaign: CompiledCampaign, stepId: string, opts: PreviewOptio
     );
   }
   if (step.channel === 'csm-alert') return [];
-  const now = opts.at !== undefined ? at : sampleMomentOf(step, at);
   const persona = opts.persona ?? DEFAULT_PERSONA[campaign.kind] ?? 'steady';
   const base = {
     campaign: { id: campaign.id, name: campaign.name, kind: campaign.kind, topic: campaign.topic },
     stepId: step.id,
     ...(campaign.spec.release ? { release: campaign.spec.release.features } : {}),
-    now,
+    now: at,
+    timed: { campaign, step },
+    locales: campaignLocales(campaign, program),
+    ...(campaign.spec.fallback ? { fallback: campaign.spec.fallback } : {}),
   };
   const variants = opts.variant ? step.variants.filter((v) => v.id === opts.variant) : step.variants;
   if (variants.length === 0) {
@@ -161,13 +233,58 @@ function templateJob(id: string, opts: PreviewOptions, at: number, program: Prog
   };
 }
 
-function render(job: Job, locale: string, catalog: TemplateCatalog, brand: BrandSpec): RenderedEmail {
-  const template = catalog.resolve(job.templateId, locale);
-  if (job.persona === 'csm')
-    return renderCsmDigest(template, sampleDigest(template.locale, job.now, brand), job);
-  const { contact, account } = personaData(job.persona, template.locale, job.now);
+interface Rendered {
+  email: RenderedEmail;
+  now: number;
+  timing?: string;
+  /** set when the campaign's fallback locale stood in for the wanted one */
+  fellBackFrom?: string;
+}
+
+function templateFor(job: Job, locale: string, catalog: TemplateCatalog) {
+  const exact = catalog.get(job.templateId, locale);
+  if (exact) return { template: exact };
+  const have = catalog.locales(job.templateId);
+  if (have.length === 0) {
+    throw new PreviewError(
+      `no template ${JSON.stringify(job.templateId)}; add templates/${job.templateId}.<locale>.mjml`,
+    );
+  }
+  const fallback = job.fallback !== undefined ? catalog.get(job.templateId, job.fallback) : undefined;
+  if (fallback) return { template: fallback, fellBackFrom: locale };
+  const why = job.locales?.includes(locale)
+    ? `campaign ${job.campaign.id} sends in ${locale}`
+    : `--locale ${locale}`;
+  throw new PreviewError(
+    `template ${job.templateId} has no ${locale} version (${why}; it has ${have.join(', ')}): add templates/${job.templateId}.${locale}.mjml, or give the campaign fallback: ${have.includes('en') ? 'en' : have[0]}`,
+  );
+}
+
+function render(
+  job: Job,
+  locale: string,
+  catalog: TemplateCatalog,
+  brand: BrandSpec,
+  clockGiven: boolean,
+): Rendered {
+  const { template, fellBackFrom } = templateFor(job, locale, catalog);
+  const extra = fellBackFrom !== undefined ? { fellBackFrom } : {};
+  if (job.persona === 'csm') {
+    const digest = renderCsmDigest(template, sampleDigest(template.locale, job.now, brand), job);
+    return { email: digest, now: job.now, ...extra };
+  }
+  const sample = sampleSend(
+    job.timed?.campaign,
+    job.timed?.step,
+    job.persona,
+    template.locale,
+    job.now,
+    clockGiven,
+  );
+  const { contact, account } = sample;
+  const now = sample.now;
   const token = signUnsubscribeToken(
-    { contactId: contact.id, topic: job.campaign.topic, issuedAt: job.now },
+    { contactId: contact.id, topic: job.campaign.topic, issuedAt: now },
     PREVIEW_KEY,
   );
   const context = buildRenderContext({
@@ -182,19 +299,20 @@ function render(job: Job, locale: string, catalog: TemplateCatalog, brand: Brand
     links: unsubscribeLinks(
       PREVIEW_UNSUBSCRIBE_BASE,
       token,
-      signLinkToken('preferences', { c: contact.id }, job.now, PREVIEW_KEY),
+      signLinkToken('preferences', { c: contact.id }, now, PREVIEW_KEY),
     ),
     locale: template.locale,
     fallbackTimeZone: 'Asia/Tokyo',
   });
   const content = job.variantId === 'default' ? job.stepId : `${job.stepId}-${job.variantId}`;
-  return renderEmail(template, context, { utm: { campaign: job.campaign.id, content }, now: job.now });
+  const email = renderEmail(template, context, { utm: { campaign: job.campaign.id, content }, now });
+  return { email, now, ...(sample.timing ? { timing: sample.timing } : {}), ...extra };
 }
 
 /** Renders the requested previews into `<out>/<campaign>/<step>[.<variant>][.<segment>].<locale>.{html,txt,json}`. */
 export async function runPreview(
   opts: PreviewOptions,
-): Promise<{ written: PreviewWritten[]; notes: string[] }> {
+): Promise<{ written: PreviewWritten[]; notes: string[]; problems: string[] }> {
   const catalog = await loadTemplateCatalog(resolve(opts.templatesDir));
   const at = Date.parse(opts.at ?? DEFAULT_AT);
   if (Number.isNaN(at))
@@ -223,13 +341,14 @@ export async function runPreview(
       );
     }
     const steps = opts.step ? [opts.step] : campaign.steps.map((s) => s.id);
-    for (const stepId of steps) jobs.push(...stepJobs(campaign, stepId, opts, at));
+    for (const stepId of steps) jobs.push(...stepJobs(program, campaign, stepId, opts, at));
   }
   if (opts.all) {
     const used = new Set<string>();
     for (const campaign of program?.campaigns ?? []) {
+      if (!program) break;
       for (const step of campaign.steps) {
-        const stepJobList = stepJobs(campaign, step.id, opts, at);
+        const stepJobList = stepJobs(program, campaign, step.id, opts, at);
         if (stepJobList.length === 0) notes.push(`${campaign.id}/${step.id} is a CSM alert (see csm/digest)`);
         for (const job of stepJobList) used.add(job.templateId);
         jobs.push(...stepJobList);
@@ -241,11 +360,29 @@ export async function runPreview(
   if (jobs.length === 0) notes.push('nothing to preview: name a campaign and step, a --template, or --all');
 
   const written: PreviewWritten[] = [];
+  const problems: string[] = [];
+  const clockGiven = opts.at !== undefined;
   for (const job of jobs) {
-    const locales = opts.locale ? [opts.locale] : catalog.locales(job.templateId);
+    const locales = opts.locale
+      ? [opts.locale]
+      : [...new Set([...(job.locales ?? []), ...catalog.locales(job.templateId)])].sort();
     for (const wanted of locales) {
-      const email = render(job, wanted, catalog, brand);
-      const base = join(opts.out, `${job.path}.${email.locale}`);
+      let rendered: Rendered;
+      try {
+        rendered = render(job, wanted, catalog, brand, clockGiven);
+      } catch (error) {
+        if (!(error instanceof PreviewError)) throw error;
+        problems.push(error.message);
+        continue;
+      }
+      const { email, now, timing, fellBackFrom } = rendered;
+      if (fellBackFrom !== undefined) {
+        notes.push(
+          `${job.path}.${wanted}: template ${job.templateId} has no ${wanted} version; campaign ${job.campaign.id} says fallback: ${email.locale}, so ${wanted} contacts get the ${email.locale} email`,
+        );
+      }
+      if (timing) notes.push(`${job.path}: ${timing}`);
+      const base = join(opts.out, `${job.path}.${wanted}`);
       await mkdir(dirname(base), { recursive: true });
       const meta = {
         templateId: job.templateId,
@@ -255,7 +392,9 @@ export async function runPreview(
         ...(job.segment ? { segment: job.segment } : {}),
         persona: job.persona,
         locale: email.locale,
-        at: new Date(job.now).toISOString(),
+        ...(fellBackFrom !== undefined ? { fallbackFor: fellBackFrom } : {}),
+        at: new Date(now).toISOString(),
+        ...(timing ? { timing } : {}),
         subject: email.subject,
         preheader: email.preheader,
         from: formatFromAddress(email.fromName, opts.fromAddress),
@@ -275,7 +414,7 @@ export async function runPreview(
       });
     }
   }
-  return { written, notes };
+  return { written, notes: [...new Set(notes)], problems };
 }
 
 /** `lowtouch preview`: renders campaign steps with sample personas to HTML, text and JSON files. */
@@ -294,7 +433,10 @@ export function registerPreview(program: Command): void {
     .option('--variant <id>', 'only this variant of the step')
     .option('--out <dir>', 'output directory', 'out/preview')
     .option('--dir <campaigns dir>', 'the campaigns directory', 'campaigns')
-    .option('--templates <dir>', 'the templates directory', 'templates')
+    .option(
+      '--templates <dir>',
+      'the templates directory (default: templates/ beside the campaigns directory)',
+    )
     .option('--at <iso>', 'pretend it is this instant (dates and days_until count from it)')
     .option('--from-address <email>', 'the sender address shown in the .json', 'hello@tsumiki.example')
     .action(async (campaign: string | undefined, step: string | undefined, raw: Record<string, unknown>) => {
@@ -306,7 +448,8 @@ export function registerPreview(program: Command): void {
         return;
       }
       try {
-        const { written, notes } = await runPreview({
+        const campaignsDir = str('dir') ?? 'campaigns';
+        const { written, notes, problems } = await runPreview({
           ...(campaign !== undefined ? { campaign } : {}),
           ...(step !== undefined ? { step } : {}),
           all: raw.all === true,
@@ -316,14 +459,19 @@ export function registerPreview(program: Command): void {
           ...(str('variant') ? { variant: str('variant') } : {}),
           ...(str('at') ? { at: str('at') } : {}),
           out: str('out') ?? 'out/preview',
-          campaignsDir: str('dir') ?? 'campaigns',
-          templatesDir: str('templates') ?? 'templates',
+          campaignsDir,
+          // The same rule as validate: the templates beside the campaigns directory.
+          templatesDir: str('templates') ?? join(campaignsDir, '..', 'templates'),
           fromAddress: str('fromAddress') ?? 'hello@tsumiki.example',
         });
         for (const note of notes) process.stderr.write(`note: ${note}\n`);
         for (const file of written)
           process.stdout.write(`${file.html}  (${file.templateId}, ${file.persona})\n`);
         process.stdout.write(`${written.length} preview(s) written\n`);
+        if (problems.length > 0) {
+          process.stderr.write(`${problems.map((line) => `error: ${line}`).join('\n')}\n`);
+          process.exitCode = 1;
+        }
       } catch (error) {
         process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;

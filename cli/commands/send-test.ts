@@ -22,8 +22,8 @@ import {
 } from '../import/send-test-inputs.ts';
 import { LOCAL_SENDER, loadProgramOrThrow } from '../local-runtime.ts';
 import { addConnectionOptions, connectionFlagsOf } from '../options.ts';
-import { isPersonaName, PERSONA_NAMES, type PersonaName, personaData } from '../personas.ts';
-import { DEFAULT_PERSONA, sampleMomentOf } from './preview.ts';
+import { isPersonaName, PERSONA_NAMES, type PersonaName } from '../personas.ts';
+import { DEFAULT_PERSONA, sampleSend } from './preview.ts';
 
 /** The header that marks a test email; no send record exists for it, so it never reaches the KPIs. */
 export const TEST_HEADER = { name: 'X-Lowtouch-Test', value: 'true' } as const;
@@ -69,10 +69,13 @@ export async function runSendTest(
           ? options.persona
           : (DEFAULT_PERSONA[campaign.kind] ?? 'steady')
         : undefined;
-    const now = persona ? sampleMomentOf(step, io.now()) : io.now();
-    const recipient = persona
-      ? personaData(persona, options.locale ?? campaign.defaultLocale, now)
-      : await storedRecipient(plane, options.contact ?? '');
+    // A persona is dated like the preview: a step timed from a date field takes that field's sample value.
+    const sample = persona
+      ? sampleSend(campaign, step, persona, options.locale ?? campaign.defaultLocale, io.now(), false)
+      : undefined;
+    if (sample?.timing) io.warn(`note: ${sample.timing}`);
+    const now = sample?.now ?? io.now();
+    const recipient = sample ?? (await storedRecipient(plane, options.contact ?? ''));
     const contact: Contact = { ...recipient.contact, ...(options.locale ? { locale: options.locale } : {}) };
     const segment = step.bySegment.find((entry) =>
       entry.matches(subjectOf(prepareAccount(recipient.account), contact, now)),
