@@ -1,3 +1,4 @@
+import { eligibilityDatesOf, eligibleDuring } from '../campaign/eligibility.ts';
 import type { Enrollment } from '../campaign/plan-state.ts';
 import type { Account, Contact, DailyUsage, NpsResponse, Tier } from '../shared/domain.ts';
 import type {
@@ -118,10 +119,27 @@ export function onboardingFunnel(
   return rows;
 }
 
-/** Ids of contacts whose account is not churned (unknown accounts count as not churned). */
-export function activeContactIds(accounts: readonly Account[], contacts: readonly Contact[]): Set<string> {
-  const churned = new Set(accounts.filter((a) => a.status === 'churned').map((a) => a.id));
-  return new Set(contacts.filter((c) => !churned.has(c.accountId)).map((c) => c.id));
+/**
+ * Ids of contacts eligible at some moment of the range (the core eligibility rule): signed up and their
+ * account started by its end, the account not churned by its start. Unknown accounts only need the sign-up.
+ */
+export function activeContactIds(
+  accounts: readonly Account[],
+  contacts: readonly Contact[],
+  range: DayRange,
+): Set<string> {
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  const from = Date.parse(`${range.from}T00:00:00Z`);
+  const to = Date.parse(`${range.to}T23:59:59.999Z`);
+  const active = new Set<string>();
+  for (const contact of contacts) {
+    const account = byId.get(contact.accountId);
+    const dates = account
+      ? eligibilityDatesOf(contact, account)
+      : eligibilityDatesOf(contact, { startedAt: contact.signedUpAt, status: 'active' });
+    if (eligibleDuring(dates, from, to)) active.add(contact.id);
+  }
+  return active;
 }
 
 /** Per feature (and "*" for any), the share of active contacts who used it in the range. */
@@ -210,7 +228,7 @@ export interface CsPeriodInputs {
   onboardingCampaignIds: readonly string[];
   npsResponses: readonly NpsResponse[];
   usage: readonly DailyUsage[];
-  active: ReadonlySet<string>;
+  contacts: readonly Contact[];
 }
 
 /** CS KPIs per period: churn, NPS, onboarding completion and feature usage rate. */
@@ -218,6 +236,7 @@ export function csKpis(inputs: CsPeriodInputs, periods: readonly Period[]): CsKp
   const onboarding = new Set(inputs.onboardingCampaignIds);
   return periods.map((period) => {
     const range = { from: period.from, to: period.to };
+    const active = activeContactIds(inputs.accounts, inputs.contacts, range);
     const { atStart, churned } = churnOf(inputs.accounts, period);
     const nps = npsOf(inputs.npsResponses.filter((r) => inRange(dayOf(r.respondedAt), range)));
     const entered = inputs.enrollments
@@ -228,9 +247,7 @@ export function csKpis(inputs: CsPeriodInputs, periods: readonly Period[]): CsKp
       inputs.usage
         .filter(
           (u) =>
-            inputs.active.has(u.contactId) &&
-            inRange(u.date, range) &&
-            Object.values(u.features).some((n) => n > 0),
+            active.has(u.contactId) && inRange(u.date, range) && Object.values(u.features).some((n) => n > 0),
         )
         .map((u) => u.contactId),
     ).size;
@@ -249,9 +266,9 @@ export function csKpis(inputs: CsPeriodInputs, periods: readonly Period[]): CsKp
       onboarding_enrolled: entered.length,
       onboarding_completed: completed,
       onboarding_completion_rate: ratio(completed, entered.length),
-      active_contacts: inputs.active.size,
+      active_contacts: active.size,
       feature_users: featureUsers,
-      feature_usage_rate: ratio(featureUsers, inputs.active.size),
+      feature_usage_rate: ratio(featureUsers, active.size),
     };
   });
 }

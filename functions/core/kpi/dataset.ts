@@ -60,7 +60,7 @@ export function computeKpis(input: KpiSnapshot, options: KpiOptions): KpiDataset
   const period = resolvePeriod(range, options.period);
   const periods = periodsOf(range, period);
   const onboardingIds = onboardingCampaignIds(input.campaigns, input.enrollments);
-  const active = activeContactIds(input.accounts, input.contacts);
+  const active = activeContactIds(input.accounts, input.contacts, range);
   return {
     range,
     dataThrough,
@@ -79,7 +79,7 @@ export function computeKpis(input: KpiSnapshot, options: KpiOptions): KpiDataset
         onboardingCampaignIds: onboardingIds,
         npsResponses: input.npsResponses,
         usage: input.dailyUsage,
-        active,
+        contacts: input.contacts,
       },
       periods,
     ),

@@ -131,7 +131,7 @@ describe('feature usage and health', () => {
   ];
 
   it('shares feature users among contacts of non-churned accounts', () => {
-    const active = activeContactIds(accounts, contacts);
+    const active = activeContactIds(accounts, contacts, NOV);
     expect([...active].sort()).toEqual(['c1', 'c2', 'c3']);
     const rows = featureUsage(
       [
@@ -284,7 +284,12 @@ describe('NPS, churn, ARPU and LTV', () => {
         onboardingCampaignIds: ['onboarding'],
         npsResponses: [answer('p', 10, '2026-11-09T01:00:00Z'), answer('d', 2, '2026-11-12T01:00:00Z')],
         usage: [usage('c1', '2026-11-10', 1, { api: 1 })],
-        active: new Set(['c1', 'c2']),
+        // c3 signs up after the range, so only c1 and c2 are active
+        contacts: [
+          contact({ id: 'c1', accountId: 'A' }),
+          contact({ id: 'c2', accountId: 'A' }),
+          contact({ id: 'c3', accountId: 'A', signedUpAt: '2026-11-20T00:00:00Z' }),
+        ],
       },
       periods,
     );
@@ -312,5 +317,27 @@ describe('NPS, churn, ARPU and LTV', () => {
       feature_users: 1,
       feature_usage_rate: 0.5,
     });
+  });
+
+  it('counts as active in a week only the contacts signed up by its end whose account has not churned', () => {
+    const periods = periodsOf({ from: '2026-11-02', to: '2026-11-22' }, 'week');
+    const rows = csKpis(
+      {
+        accounts,
+        enrollments: [],
+        onboardingCampaignIds: [],
+        npsResponses: [],
+        usage: [],
+        contacts: [
+          contact({ id: 'c1', accountId: 'A' }),
+          contact({ id: 'late', accountId: 'A', signedUpAt: '2026-11-12T08:00:00Z' }),
+          contact({ id: 'gone', accountId: 'B' }),
+          contact({ id: 'early', accountId: 'C', signedUpAt: '2026-09-01T00:00:00Z' }),
+        ],
+      },
+      periods,
+    );
+    // week 1: c1, gone, early; week 2: + late, and gone's account churns mid-week; week 3: c1, late, early
+    expect(rows.map((row) => row.active_contacts)).toEqual([3, 4, 3]);
   });
 });
