@@ -77,6 +77,12 @@ describe('the demo, end to end on the emulators', () => {
 
     const ledger = JSON.parse(readFileSync(join(out, 'ledger.json'), 'utf8'));
     expect(ledger.summary.ok).toBe(ids.length);
+    // Nobody is mailed before they sign up, before their account starts or after it churns, although
+    // new contacts sign up all through the run, several of them after the release broadcast.
+    const signUps = (await result.runtime.kpiSource.listContacts()).map((c) => Date.parse(c.signedUpAt));
+    expect(signUps.filter((at) => at > Date.parse('2026-12-09T01:00:00Z')).length).toBeGreaterThan(0);
+    expect(ledger.summary.ineligible).toBe(0);
+    expect(ledger.ineligible).toEqual([]);
     // no addresses or names leave the system in the KPI files
     for (const path of written.filter((p) => /\.(csv|json)$/.test(p)))
       expect(readFileSync(path, 'utf8')).not.toContain('@');
