@@ -1,5 +1,5 @@
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { safeParseYaml } from '../shared/safe-yaml.ts';
 import type { TemplateProblem } from './types.ts';
 
 /** The YAML block at the top of a template file. */
@@ -72,36 +72,20 @@ export function parseTemplateFile(
       valueColumns[key[1]] = key[0].length + 1;
     }
   });
-  const doc = parseDocument(yamlText, { prettyErrors: true });
-  if (doc.errors.length > 0) {
+  // The same defensive parse as campaign files: alias bombs, deep nesting and control bytes are one problem each.
+  const yaml = safeParseYaml(file, yamlText, { firstLine: 2 });
+  if (yaml.problems.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({
+      problems: yaml.problems.map((p) => ({
         file,
-        line: (error.linePos?.[0]?.line ?? 0) + 1,
-        column: error.linePos?.[0]?.col ?? 1,
-        message: `front matter is not valid YAML: ${error.message.split('\n')[0]}`,
+        line: p.line,
+        column: p.col,
+        message: `front matter: ${p.message}`,
       })),
     };
   }
-  let data: unknown;
-  try {
-    // A few aliases are fine; thousands are a "billion laughs" bomb that would exhaust memory.
-    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (cause) {
-    const aliasAt = yamlText.split('\n').findIndex((row) => /(^|[\s[{,:])\*[\w-]/.test(row));
-    return {
-      ok: false,
-      problems: [
-        {
-          file,
-          line: aliasAt >= 0 ? aliasAt + 2 : 2,
-          column: 1,
-          message: `front matter expands YAML aliases (*name) more than ${MAX_ALIASES} times (${cause instanceof Error ? cause.message : String(cause)}); write the values out instead of repeating aliases`,
-        },
-      ],
-    };
-  }
+  const data = yaml.data;
   const parsed = FrontMatter.safeParse(data);
   if (!parsed.success) {
     return {
@@ -144,7 +128,6 @@ export interface ComposedTemplate {
   parts: SourcePart[];
 }
 
-const MAX_ALIASES = 100;
 const TAG = /<lt-(partial|content)\b(?:\s+name\s*=\s*"([^"]*)")?\s*\/>/g;
 const MAX_DEPTH = 8;
 
