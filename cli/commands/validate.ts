@@ -4,6 +4,7 @@ import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapter
 import { scanTemplateCatalog } from '../../functions/adapters/template-files.ts';
 import { yamlKeyLocator } from '../../functions/adapters/yaml-key-position.ts';
 import type { Program } from '../../functions/core/campaign/program.ts';
+import { printable } from '../../functions/core/shared/suggest.ts';
 import { checkLocaleCoverage } from '../../functions/core/templates/locale-coverage.ts';
 import { problemPlace, type TemplateProblem } from '../../functions/core/templates/types.ts';
 
@@ -45,7 +46,18 @@ async function scanTemplates(
 export async function runValidate(opts: { dir: string; templates?: string }): Promise<ValidateResult> {
   const templatesDir = opts.templates ?? join(opts.dir, '..', 'templates');
   const [loaded, scanned] = await Promise.all([
-    loadProgramFromDir({ campaignsDir: opts.dir, templatesDir }),
+    loadProgramFromDir({ campaignsDir: opts.dir, templatesDir }).catch((error: unknown) => ({
+      // The loader reports bad input as errors; a throw is a fault of its own, still shown as one line.
+      program: undefined,
+      errors: [
+        {
+          file: opts.dir,
+          line: 1,
+          col: 1,
+          message: `validate stopped checking the campaign files (${error instanceof Error ? error.message : String(error)}); the templates were still checked`,
+        },
+      ],
+    })),
     scanTemplates(templatesDir),
   ]);
   if (loaded.program && loaded.errors.length === 0) {
@@ -62,7 +74,8 @@ export async function runValidate(opts: { dir: string; templates?: string }): Pr
   const templateLines = scanned.problems
     .slice()
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 1) - (b.column ?? 1))
-    .map((p) => `${problemPlace(p)}  ${p.message}`);
+    // Template files can hold any bytes; nothing from them may drive the terminal.
+    .map((p) => printable(`${problemPlace(p)}  ${p.message}`));
   const campaignLines = loaded.errors.length > 0 ? formatProgramErrors(loaded.errors).split('\n') : [];
   if (!loaded.program && campaignLines.length === 0)
     campaignLines.push(`${opts.dir}:1:1  the campaigns did not load; run with a campaigns directory (--dir)`);
