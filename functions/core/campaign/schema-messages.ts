@@ -88,7 +88,8 @@ function describeSchema(schema: AnySchema | undefined): string | undefined {
     const keys = Object.entries(node.shape)
       .filter(([, v]) => !(v instanceof z.ZodOptional || v instanceof z.ZodDefault))
       .map(([k]) => `${k}: …`);
-    return `a mapping { ${keys.join(', ') || '…'} }`;
+    if (keys.length > 0) return `a mapping { ${keys.join(', ')} }`;
+    return `a mapping with any of ${Object.keys(node.shape).join(', ')}`;
   }
   if (node instanceof z.ZodUnion)
     return `one of ${node.options.map((o: AnySchema) => describeSchema(o) ?? 'another form').join(' or ')}`;
@@ -140,7 +141,12 @@ export function zodIssuesToErrors(
   const misspelt = new Set<string>();
   const push = (path: DocPath, message: string, atKey = false) => {
     const pos = locate(source, path, atKey);
-    const error = { file: source.file, line: pos.line, col: pos.col, message: `${pathText(path)}: ${message}` };
+    const error = {
+      file: source.file,
+      line: pos.line,
+      col: pos.col,
+      message: `${pathText(path)}: ${message}`,
+    };
     out.push(error);
     return error;
   };
@@ -171,10 +177,12 @@ export function zodIssuesToErrors(
         const typeWord = issue.expected === 'int' ? TYPE_WORDS.int : expected;
         if (got === undefined) {
           const key = String(path[path.length - 1]);
-          const error = push(path.slice(0, -1), `missing required key "${key}" (expected ${key}: ${typeWord})`);
+          const error = push(
+            path.slice(0, -1),
+            `missing required key "${key}" (expected ${key}: ${typeWord})`,
+          );
           missing.set(error, `${pathText(path.slice(0, -1))}|${key}`);
-        }
-        else push(path, `expected ${typeWord}, got ${describeValue(got)}`);
+        } else push(path, `expected ${typeWord}, got ${describeValue(got)}`);
         return;
       }
       case 'invalid_value': {
@@ -219,9 +227,12 @@ export function zodIssuesToErrors(
       case 'not_multiple_of':
         push(path, `expected a multiple of ${String(issue.divisor)}, got ${describeValue(got)}`);
         return;
-      case 'invalid_key':
-        for (const inner of issue.issues) visit({ ...inner, path: [] }, path);
+      case 'invalid_key': {
+        const key = String(path[path.length - 1] ?? '');
+        const rule = issue.issues.map((inner) => inner.message).find((m) => !isDefaultMessage(m));
+        push(path, `unknown key "${key}" (expected ${rule ?? 'another key'})`, true);
         return;
+      }
       case 'invalid_element':
         for (const inner of issue.issues) visit(inner, [...path, String(issue.key)]);
         return;
