@@ -6,6 +6,7 @@ import type {
   UsageCandidate,
 } from '../../functions/app/import-records.ts';
 import { Account, Contact, DailyUsage } from '../../functions/core/shared/domain.ts';
+import { MAX_CELL_CHARS, textProblem } from '../../functions/core/shared/input-guards.ts';
 import { type ColumnSpec, hintOf } from './columns.ts';
 import type { CsvRow } from './csv-file.ts';
 
@@ -111,6 +112,11 @@ export function readRow<S extends z.ZodType>(
   columns.forEach((column, index) => {
     const text = (row.cells[index] ?? '').trim();
     if (text === '' || column.type === 'ignore') return;
+    const hostile = textProblem(text, MAX_CELL_CHARS);
+    if (hostile) {
+      problems.push({ column: index, text: `${column.name}: the cell ${hostile}` });
+      return;
+    }
     texts.set(column.name, text);
     const converted = convertCell(column.type, text);
     if (converted.ok) record[column.name] = converted.value;
