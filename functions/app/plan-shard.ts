@@ -50,15 +50,7 @@ const MAX_PLAN_ATTEMPTS = 3;
  */
 export async function planShard(message: PlanShardMessage, deps: PlanShardDeps): Promise<PlanShardReport> {
   const now = Date.parse(message.tickAt);
-  const report: PlanShardReport = {
-    contacts: 0,
-    decisions: { enroll: 0, send: 0, holdout: 0, exit: 0, skip: 0, branch: 0, wait: 0 },
-    claimed: 0,
-    alreadyClaimed: 0,
-    enqueued: 0,
-    planConflicts: 0,
-    missingAccounts: 0,
-  };
+  const report = emptyReport();
   if (message.segment === 0 && deps.reconcile) report.reconcile = await reconcileSends(deps.reconcile);
   const accounts = prepareAccounts(deps.program, await deps.accounts.listAll(), now);
   const concurrency = Math.max(1, deps.concurrency ?? 16);
@@ -79,6 +71,46 @@ export async function planShard(message: PlanShardMessage, deps: PlanShardDeps):
     }
   }
   return report;
+}
+
+/** A contact to plan at once because a usage event may enter it into a campaign. */
+export interface PlanNowMessage {
+  contactId: string;
+  /** the instant to plan at, ISO 8601 (the ingestion time) */
+  at: string;
+}
+
+/**
+ * Plans one contact at once, between ticks: the same planner, claims and send queue as a shard, for the
+ * contact a triggering usage event named. A tick that plans the same contact later finds the claims
+ * already taken, so the two paths never both send.
+ */
+export async function planContactNow(message: PlanNowMessage, deps: PlanShardDeps): Promise<PlanShardReport> {
+  const now = Date.parse(message.at);
+  const report = emptyReport();
+  const stored = await deps.contacts.get(message.contactId);
+  if (!stored) return report;
+  report.contacts = 1;
+  const account = await deps.accounts.get(stored.contact.accountId);
+  const accounts = prepareAccounts(deps.program, account ? [account] : [], now);
+  const outbox = await planOne(stored, now, accounts, deps, report);
+  if (outbox.length > 0) {
+    await deps.sendQueue.send(outbox.map((body) => ({ body })));
+    report.enqueued += outbox.length;
+  }
+  return report;
+}
+
+function emptyReport(): PlanShardReport {
+  return {
+    contacts: 0,
+    decisions: { enroll: 0, send: 0, holdout: 0, exit: 0, skip: 0, branch: 0, wait: 0 },
+    claimed: 0,
+    alreadyClaimed: 0,
+    enqueued: 0,
+    planConflicts: 0,
+    missingAccounts: 0,
+  };
 }
 
 async function planOne(

@@ -71,6 +71,7 @@ export function compileBranches(
     step.wait = {
       until: compileRule(wait.until, [...at, 'until'], env),
       timeoutMs: parseDuration(wait.timeout) ?? 0,
+      // biome-ignore lint/suspicious/noThenProperty: then/else are the wait's branch keys in the campaign language
       then: wait.then,
       else: wait.else,
     };

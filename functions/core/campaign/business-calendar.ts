@@ -10,11 +10,9 @@ export const HOLIDAY_COUNTRIES = ['JP'] as const;
 export type HolidayCountry = (typeof HOLIDAY_COUNTRIES)[number];
 
 /** An ISO 3166-1 alpha-2 country code, upper case, e.g. JP. */
-export const CountryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, {
-    error: 'expected an ISO 3166 two-letter country code in capitals, such as JP or US',
-  });
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, {
+  error: 'expected an ISO 3166 two-letter country code in capitals, such as JP or US',
+});
 
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** A yearly day as MM-DD, e.g. 12-29. */

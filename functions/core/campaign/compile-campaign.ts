@@ -6,6 +6,7 @@ import type { CampaignSpec, StepSpec } from './program-schema.ts';
 import { compileRule, type DocPath, type Predicate, type RuleEnv, type RuleIssue } from './rules.ts';
 import type { Subject } from './subject.ts';
 import { compileWindow } from './time-window.ts';
+import { compileTrigger, triggerPredicate } from './triggers.ts';
 
 const KIND_PRIORITY: Record<CampaignSpec['kind'], number> = {
   alert: 0,
@@ -46,7 +47,11 @@ export function compileCampaign(
   const issues = env.rules.issues;
   const indexOf = (i: number) => layout.stepIndexes?.[i] ?? i;
   const audience = compileAudience(spec, env.rules, layout.partial === true);
-  const entry = spec.entry ? compileRule(spec.entry.when, ['entry', 'when'], env.rules) : undefined;
+  const when = spec.entry?.when ? compileRule(spec.entry.when, ['entry', 'when'], env.rules) : undefined;
+  const trigger = spec.entry?.on
+    ? compileTrigger(spec.entry.on, spec.entry.within, ['entry', 'on'], env.rules)
+    : undefined;
+  const entry = allOf([when, trigger ? triggerPredicate(trigger) : undefined]);
   const goal = spec.goal ? compileRule(spec.goal.when, ['goal', 'when'], env.rules) : undefined;
 
   const anchor = findAnchor(spec, env.rules, indexOf);
@@ -85,6 +90,7 @@ export function compileCampaign(
     spec,
     audience,
     entry,
+    trigger,
     goal,
     goalWithinMs: ms(spec.goal?.within ?? '30d'),
     exitWhenOutOfAudience: spec.exitWhenOutOfAudience,
@@ -100,6 +106,13 @@ export function compileCampaign(
     endsAt,
     steps,
   };
+}
+
+/** All the given predicates at once; undefined when none is given. */
+function allOf(parts: readonly (Predicate | undefined)[]): Predicate | undefined {
+  const given = parts.filter((p): p is Predicate => p !== undefined);
+  if (given.length <= 1) return given[0];
+  return (s) => given.every((p) => p(s));
 }
 
 function compileAudience(spec: CampaignSpec, env: RuleEnv, partial: boolean): Predicate {

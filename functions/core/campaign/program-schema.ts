@@ -4,6 +4,7 @@ import { Channel } from '../sending/send.ts';
 import { Tier } from '../shared/domain.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { CalendarSpec } from './business-calendar.ts';
+import { TriggerSpec } from './triggers.ts';
 
 // The YAML files CS ops write. Every object is strict: an unknown key (a typo such as `aftr:`) is an error.
 // Rules are checked by the rule compiler, which knows the field catalog, so here they are any mapping.
@@ -106,7 +107,13 @@ export const StepSpec = z.strictObject({
   expiresAfter: UnsignedDuration.optional(),
   /** waits until a condition holds (then) or the timeout passes (else), and leads to one of two steps */
   wait: z
-    .strictObject({ until: Rule, timeout: UnsignedDuration, then: Id, else: Id })
+    .strictObject({
+      until: Rule,
+      timeout: UnsignedDuration,
+      // biome-ignore lint/suspicious/noThenProperty: then/else are the wait's branch keys in the campaign language
+      then: Id,
+      else: Id,
+    })
     .optional()
     .describe('{ until: <rule>, timeout: 3d, then: <step id>, else: <step id> }'),
 });
@@ -129,7 +136,18 @@ export const CampaignSpec = z.strictObject({
     tiers: z.array(Tier).min(1).optional(),
     when: Rule.optional(),
   }),
-  entry: z.strictObject({ when: Rule }).optional(),
+  entry: z
+    .strictObject({
+      when: Rule.optional(),
+      /** enter at once on a usage event (signup, login, nps, { feature }, { milestone }) */
+      on: TriggerSpec.optional(),
+      /** how recent the event must be to enter on it (the hourly tick catches what the instant path missed) */
+      within: UnsignedDuration.default('1d'),
+    })
+    .refine((entry) => entry.when !== undefined || entry.on !== undefined, {
+      error: 'expected when: <rule>, on: <event>, or both (for example on: signup)',
+    })
+    .optional(),
   goal: z.strictObject({ when: Rule, within: UnsignedDuration.default('30d') }).optional(),
   exitWhenOutOfAudience: z.boolean().default(true),
   holdout: Percent.default('0%'),

@@ -4,6 +4,7 @@ import type { FieldDef, ProductCatalog } from './fields.ts';
 import type { CampaignSpec, HealthFile, PolicyFile } from './program-schema.ts';
 import type { Predicate } from './rules.ts';
 import type { CompiledWindow } from './time-window.ts';
+import type { CompiledTrigger } from './triggers.ts';
 
 /** When a step falls due. */
 export type StepTiming =
@@ -50,6 +51,8 @@ export interface CompiledCampaign {
   spec: CampaignSpec;
   audience: Predicate;
   entry: Predicate | undefined;
+  /** the usage event that enters contacts at once (`entry.on`), if any */
+  trigger: CompiledTrigger | undefined;
   goal: Predicate | undefined;
   goalWithinMs: number;
   exitWhenOutOfAudience: boolean;

@@ -18,6 +18,8 @@ const Base = {
 };
 
 const VARIANTS = [
+  /** the product created the contact's user: counts nothing, but can enter campaigns at once (entry.on: signup) */
+  z.object({ type: z.literal('signup'), ...Base }),
   z.object({ type: z.literal('login'), ...Base }),
   z.object({
     type: z.literal('feature.used'),
