@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { type DataClock, readDataClock } from '../functions/adapters/data-clock.ts';
 import { createDocumentClient, tableNamesFromEnv } from '../functions/adapters/dynamo-client.ts';
 import { DynamoKpiSource } from '../functions/adapters/dynamo-kpi-source.ts';
 import { ENV } from '../functions/adapters/env-keys.ts';
@@ -13,6 +14,7 @@ import { EventBridgePublisher } from '../functions/adapters/event-publisher.ts';
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import { startLocalEmulators } from '../functions/adapters/local-emulators.ts';
 import { openLocalTables } from '../functions/adapters/local-tables.ts';
+import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { repositories, type Wiring } from '../functions/adapters/runtime-wiring.ts';
@@ -68,6 +70,9 @@ export async function stackEnvironment(
   return env;
 }
 
+/** Deployed data follows the wall clock. */
+const WALL_CLOCK_DATA: DataClock | undefined = undefined;
+
 /** Opens the data plane: repositories over the local emulators' tables, or over the deployed tables. */
 export async function connect(options: ConnectOptions) {
   const clock = { now: () => Date.now() };
@@ -81,9 +86,19 @@ export async function connect(options: ConnectOptions) {
     const publisher = busName
       ? new EventBridgePublisher(new EventBridgeClient(region), busName)
       : new InMemoryPublisher();
-    const wiring: Wiring = { db, tables, clock, log: SILENT_LOG, publisher, sendQueue };
+    const wiring: Wiring = {
+      db,
+      tables,
+      clock,
+      log: SILENT_LOG,
+      metrics: new InMemoryMetrics(),
+      publisher,
+      sendQueue,
+    };
     return {
       where: `AWS stacks ${options.stackPrefix ?? 'Lowtouch'}-*`,
+      dataClock: WALL_CLOCK_DATA,
+      clock,
       wiring,
       repos: repositories(wiring),
       kpiSource: new DynamoKpiSource(db, tables),
@@ -99,16 +114,22 @@ export async function connect(options: ConnectOptions) {
     );
   const emulators = await startLocalEmulators({ dynamoPath: options.db });
   const { db, tables } = await openLocalTables(emulators.dynamoEndpoint);
+  // Data a simulation left behind is as of its last simulated instant: commands read it at that time.
+  const dataClock = await readDataClock(db, tables.state);
+  const localClock = dataClock ? { now: () => dataClock.at } : clock;
   const wiring: Wiring = {
     db,
     tables,
-    clock,
+    clock: localClock,
     log: SILENT_LOG,
+    metrics: new InMemoryMetrics(),
     publisher: new InMemoryPublisher(),
     sendQueue,
   };
   return {
     where: `local data in ${options.db}`,
+    dataClock,
+    clock: localClock,
     wiring,
     repos: repositories(wiring),
     kpiSource: new DynamoKpiSource(db, tables),

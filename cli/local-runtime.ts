@@ -80,6 +80,8 @@ export interface LocalRuntimeOptions {
   templatesDir: string;
   /** dynalite's LevelDB directory; in memory when absent */
   dbPath?: string;
+  /** run dynalite in memory and write `dbPath` only on `saveDb()` (the demo: no disk cost per request) */
+  saveDbAtEnd?: boolean;
   dynamoPort?: number;
   sesPort?: number;
   start: number;
@@ -116,7 +118,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const program = await loadProgramOrThrow(options.campaignsDir, options.templatesDir);
   const catalog = await loadTemplateCatalog(options.templatesDir);
   const emulators: LocalEmulators = await startLocalEmulators({
-    ...(options.dbPath ? { dynamoPath: options.dbPath } : {}),
+    ...(options.dbPath
+      ? options.saveDbAtEnd
+        ? { dynamoSaveTo: options.dbPath }
+        : { dynamoPath: options.dbPath }
+      : {}),
     ...(options.dynamoPort !== undefined ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.sesPort !== undefined ? { sesPort: options.sesPort } : {}),
   });
@@ -206,6 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     emulators,
     clock,
     repos,
+    wiring,
     publisher,
     kpiSource,
     sendQueue,
@@ -236,10 +243,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     /** Posts the one-click unsubscribe a recipient's mail client would send. */
     async unsubscribe(contactId: string, topic: string): Promise<number> {
       const token = signUnsubscribeToken({ contactId, topic, issuedAt: clock.now() }, LOCAL_SIGNING_KEY);
-      const response = await handleUnsubscribe(
-        { method: 'POST', token, sendId: undefined },
-        unsubscribe,
-      );
+      const response = await handleUnsubscribe({ method: 'POST', token, sendId: undefined }, unsubscribe);
       return response.statusCode;
     },
 
@@ -265,6 +269,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
           log,
         },
       );
+    },
+
+    /** Writes the in-memory tables to `dbPath` (with `saveDbAtEnd`), so later commands read this run. */
+    async saveDb(): Promise<void> {
+      await emulators.saveDynamo();
     },
 
     async stop(): Promise<void> {

@@ -109,7 +109,8 @@ export async function runBreakerCommand(
     const deps = {
       breaker: plane.repos.state,
       reputation: plane.repos.reputation,
-      clock: { now: io.now },
+      // Local data a simulation left is read at its last simulated instant, not at the wall clock.
+      clock: plane.dataClock ? plane.clock : { now: io.now },
       thresholds: thresholdsFrom(plane.env, process.env),
       publisher: plane.wiring.publisher,
     };

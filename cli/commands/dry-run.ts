@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DataClock } from '../../functions/adapters/data-clock.ts';
 import { dryRun } from '../../functions/app/dry-run.ts';
 import { connect } from '../connect.ts';
 import { loadProgramOrThrow } from '../local-runtime.ts';
@@ -17,6 +18,17 @@ interface DryRunFlags {
   templates: string;
 }
 
+/** Says which state the plan evaluates: the stored contacts as they are now, not as they were at --at. */
+export function stateNote(dataClock: DataClock | undefined, at: number): string {
+  const iso = new Date(at).toISOString();
+  if (!dataClock)
+    return `it evaluates the contacts, accounts and plan state as stored now, at the moment ${iso}`;
+  const asOf = new Date(dataClock.at).toISOString();
+  if (dataClock.at === at)
+    return `it evaluates the data as of ${asOf}, its last simulated instant (${dataClock.source})`;
+  return `it evaluates the data as of ${asOf}, its last simulated instant (${dataClock.source}), as if it were ${iso}: the stored state is the end state, not the state at ${iso}`;
+}
+
 /** `lowtouch dry-run`: who would get what at one moment; reads only. */
 export function registerDryRun(program: Command): void {
   program
@@ -26,7 +38,7 @@ export function registerDryRun(program: Command): void {
     )
     .option(
       '--at <instant>',
-      'the moment to plan for (default: now), e.g. 2026-12-09T01:00:00Z',
+      'the moment to plan for (default: now, or the last simulated instant of demo data), e.g. 2026-12-09T01:00:00Z',
       instantOption('--at'),
     )
     .option('--campaign <id>', 'only this campaign')
@@ -57,7 +69,7 @@ export function registerDryRun(program: Command): void {
       try {
         const result = await dryRun(
           {
-            at: flags.at ?? Date.now(),
+            at: flags.at ?? plane.clock.now(),
             sampleSize: flags.sample,
             ...(flags.campaign ? { campaignId: flags.campaign } : {}),
           },
@@ -65,13 +77,22 @@ export function registerDryRun(program: Command): void {
         );
         if (flags.json) {
           process.stdout.write(
-            `${JSON.stringify({ ...result, at: new Date(result.at).toISOString() }, null, 2)}\n`,
+            `${JSON.stringify(
+              {
+                ...result,
+                at: new Date(result.at).toISOString(),
+                stateAsOf: plane.dataClock ? new Date(plane.dataClock.at).toISOString() : 'now',
+              },
+              null,
+              2,
+            )}\n`,
           );
           return;
         }
         process.stdout.write(
-          `dry run at ${new Date(result.at).toISOString()} over ${result.contacts} contacts (${plane.where}); nothing was written\n\n`,
+          `dry run at ${new Date(result.at).toISOString()} over ${result.contacts} contacts (${plane.where}); nothing was written\n`,
         );
+        process.stdout.write(`${stateNote(plane.dataClock, result.at)}\n\n`);
         if (result.rows.length === 0) process.stdout.write('no campaign has anything to do at that moment\n');
         else
           process.stdout.write(

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { DataClock } from '../../functions/adapters/data-clock.ts';
 import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../../functions/adapters/program-files.ts';
 import {
@@ -143,7 +144,7 @@ async function campaignsFrom(dir: string): Promise<CampaignInfo[]> {
 async function openSource(
   raw: RawOptions,
   wiring: KpiWiring,
-): Promise<{ source: KpiSource; close: () => Promise<void> }> {
+): Promise<{ source: KpiSource; close: () => Promise<void>; dataClock?: DataClock }> {
   const nothing = async () => {};
   if (raw.data) return { source: await snapshotSourceFromFile(raw.data), close: nothing };
   if (wiring.openSource) return { source: await wiring.openSource(), close: nothing };
@@ -153,7 +154,25 @@ async function openSource(
     ...(raw.aws ? { aws: true } : {}),
     ...(raw.region ? { region: raw.region } : {}),
   });
-  return { source: plane.kpiSource, close: plane.stop };
+  return {
+    source: plane.kpiSource,
+    close: plane.stop,
+    ...(plane.dataClock ? { dataClock: plane.dataClock } : {}),
+  };
+}
+
+/**
+ * Local data from a simulation is read at its own clock (the last simulated instant), and without
+ * --from/--to the range is the simulated days, so `lowtouch kpi` reproduces the demo's own export.
+ */
+function dataClockDefaults(raw: RawOptions, dataClock: DataClock | undefined): KpiCommandOptions {
+  if (!dataClock) return {};
+  const defaults: KpiCommandOptions = { now: dataClock.at };
+  if (raw.from === undefined && raw.to === undefined && dataClock.since !== undefined) {
+    defaults.from = new Date(dataClock.since).toISOString().slice(0, 10);
+    defaults.to = new Date(dataClock.at - 1).toISOString().slice(0, 10);
+  }
+  return defaults;
 }
 
 /** Opens the source, runs one export into --out, prints what was written and closes the source. */
@@ -161,11 +180,19 @@ async function exportWith(
   program: Command,
   raw: RawOptions,
   wiring: KpiWiring,
-  run: (source: KpiSource, sink: ExportSink) => Promise<{ keys: string[]; summary: string }>,
+  run: (
+    source: KpiSource,
+    sink: ExportSink,
+    defaults: KpiCommandOptions,
+  ) => Promise<{ keys: string[]; summary: string }>,
 ): Promise<void> {
-  const { source, close } = await openSource(raw, wiring);
+  const { source, close, dataClock } = await openSource(raw, wiring);
   try {
-    const result = await run(source, new DirectoryExportSink(raw.out));
+    if (dataClock)
+      process.stdout.write(
+        `reading the local data as of ${new Date(dataClock.at).toISOString()}, its last simulated instant (${dataClock.source})\n`,
+      );
+    const result = await run(source, new DirectoryExportSink(raw.out), dataClockDefaults(raw, dataClock));
     for (const key of result.keys) process.stdout.write(`wrote ${raw.out}/${key}\n`);
     process.stdout.write(`${result.summary}\n`);
   } catch (error) {
@@ -174,6 +201,11 @@ async function exportWith(
   } finally {
     await close();
   }
+}
+
+/** --from and --to when the user gave them (they win over the data clock's range). */
+function given(raw: RawOptions): KpiCommandOptions {
+  return { ...(raw.from ? { from: raw.from } : {}), ...(raw.to ? { to: raw.to } : {}) };
 }
 
 function addSharedOptions(command: Command): Command {
@@ -225,8 +257,12 @@ Examples:
   lowtouch kpi recipients --campaign onboarding --data snapshot.json`,
     )
     .action(async (raw: RawOptions) => {
-      await exportWith(program, raw, wiring, async (source, sink) =>
-        runKpiCommand({ ...raw, campaigns: await campaignsFrom(raw.dir) }, source, sink),
+      await exportWith(program, raw, wiring, async (source, sink, defaults) =>
+        runKpiCommand(
+          { ...raw, ...defaults, ...given(raw), campaigns: await campaignsFrom(raw.dir) },
+          source,
+          sink,
+        ),
       );
     });
 
@@ -240,8 +276,12 @@ Examples:
     .action(async (_local: RawOptions, command: Command) => {
       // `kpi --data x recipients …` puts --data on the parent; merge both levels.
       const raw = command.optsWithGlobals<RawOptions>();
-      await exportWith(program, raw, wiring, (source, sink) =>
-        runKpiRecipientsCommand({ ...raw, campaign: raw.campaign ?? '' }, source, sink),
+      await exportWith(program, raw, wiring, (source, sink, defaults) =>
+        runKpiRecipientsCommand(
+          { ...raw, ...defaults, ...given(raw), campaign: raw.campaign ?? '' },
+          source,
+          sink,
+        ),
       );
     });
 }

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { saveDataClock } from '../../functions/adapters/data-clock.ts';
 import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts';
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { RETENTION } from '../../functions/adapters/runtime-wiring.ts';
@@ -64,7 +65,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     seed: options.seed,
     chaos: options.chaos,
     onAccepted: (mail) => accepted.push(mail),
-    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    // In memory during the run, written to dbPath once at the end (see finish).
+    ...(options.dbPath ? { dbPath: options.dbPath, saveDbAtEnd: true } : {}),
     ...(options.dynamoPort !== undefined ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.sesPort !== undefined ? { sesPort: options.sesPort } : {}),
   });
@@ -74,8 +76,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say(
       `seeding ${data.accounts.length} accounts, ${data.contacts.length} contacts, ${data.usage.length} days of usage`,
     );
-    for (const account of data.accounts) await runtime.repos.accounts.put(account);
-    for (const who of data.contacts) await runtime.repos.contacts.put(who.contact);
+    await inParallel(data.accounts, (account) => runtime.repos.accounts.put(account));
+    await inParallel(data.contacts, (who) => runtime.repos.contacts.put(who.contact));
     const expiresAt = Math.floor((options.start + RETENTION.usageDays * DAY_MS) / 1000);
     await runtime.repos.usage.putDays(data.usage, expiresAt);
 
@@ -151,6 +153,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
+/** Runs `work` over `items`, 16 at a time (seeding: independent writes). */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
+}
+
 async function feed(runtime: LocalRuntime, event: SimEvent, counts: DemoResult['counts']): Promise<void> {
   if (event.kind === 'ses') {
     await runtime.track(event.record);
@@ -191,6 +205,13 @@ async function finish(
   });
   const ledgerFile = join(options.out, 'ledger.json');
   await writeFile(ledgerFile, `${JSON.stringify(ledger, null, 2)}\n`);
+  // Later commands on this data read its own clock: the last simulated instant.
+  await saveDataClock(runtime.wiring.db, runtime.wiring.tables.state, {
+    at: end,
+    since: options.start,
+    source: 'lowtouch demo',
+  });
+  if (options.dbPath) await runtime.saveDb();
   return {
     runtime,
     sends,

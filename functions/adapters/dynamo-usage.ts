@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageStore } from '../app/ports.ts';
 import type { DailyUsage } from '../core/shared/domain.ts';
 import { type UsageEvent, utcDay } from '../core/tracking/usage-events.ts';
@@ -88,6 +88,7 @@ export class DynamoUsageStore implements UsageStore {
         values[':at'] = event.at;
         break;
       case 'nps.responded':
+      case 'signup':
         break;
     }
     try {
@@ -109,19 +110,40 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   /**
-   * Writes whole daily rows (imports and seeding), a few at a time. A row replaces that contact's day, so
-   * writing it again is harmless. Single PutItem calls keep the functions' IAM actions unchanged.
+   * Writes whole daily rows (imports and seeding) with BatchWriteItem, 25 per request and a few
+   * requests at a time; unprocessed items are written again. A row replaces that contact's day, so
+   * writing it again is harmless.
    */
-  async putDays(rows: readonly DailyUsage[], expiresAt: number, concurrency = 8): Promise<void> {
+  async putDays(rows: readonly DailyUsage[], expiresAt: number, concurrency = 4): Promise<void> {
+    const chunks: DailyUsage[][] = [];
+    // One request may not name the same key twice: a later row for the same day wins, as with PutItem.
+    const unique = new Map(rows.map((row) => [`${row.contactId}\u0000${row.date}`, row]));
+    const ordered = [...unique.values()];
+    for (let i = 0; i < ordered.length; i += 25) chunks.push(ordered.slice(i, i + 25));
     let next = 0;
     const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++];
-        if (row)
-          await this.db.send(new PutCommand({ TableName: this.table, Item: dailyItem(row, expiresAt) }));
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        if (chunk) await this.writeBatch(chunk.map((row) => dailyItem(row, expiresAt)));
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, chunks.length)) }, worker));
+  }
+
+  private async writeBatch(items: Record<string, unknown>[]): Promise<void> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+      const left = result.UnprocessedItems?.[this.table] ?? [];
+      requests = left.flatMap((request) =>
+        request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+      );
+      if (attempt >= 10 && requests.length > 0)
+        throw new Error(
+          `DynamoDB left ${requests.length} daily usage rows unprocessed after ${attempt + 1} attempts; try again later`,
+        );
+    }
   }
 
   async listDays(contactId: string, fromDate: string): Promise<DailyUsage[]> {

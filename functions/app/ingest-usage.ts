@@ -8,6 +8,7 @@ import type {
   Counters,
   Log,
   NpsLog,
+  StoredContact,
   UsageStore,
 } from './ports.ts';
 
@@ -98,7 +99,7 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
       contactId: event.contactId,
     });
   }
-  const rollup = await refreshUsageRollup(event.contactId, event, deps);
+  const rollup = await refreshUsageRollup(event.contactId, event, deps, stored);
   return { outcome: fresh ? 'counted' : 'duplicate', rollup };
 }
 
@@ -115,9 +116,11 @@ export async function refreshUsageRollup(
     usage: Pick<UsageStore, 'listDays'>;
     contacts: Pick<ContactRepository, 'get' | 'saveUsage'>;
   },
+  /** the contact as just read by the caller: the first attempt saves one read (a lost race reads again) */
+  justRead?: StoredContact,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
-    const stored = await deps.contacts.get(contactId);
+    const stored = attempt === 0 && justRead ? justRead : await deps.contacts.get(contactId);
     if (!stored) return false;
     const now = deps.clock.now();
     const from = new Date(now - 30 * DAY_MS).toISOString().slice(0, 10);
