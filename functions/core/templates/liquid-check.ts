@@ -76,19 +76,26 @@ function offsetOf(source: string, row: number, column: number): number {
   return offset + column - 1;
 }
 
-function withSuggestion(message: string): string {
+function withSuggestion(message: string, tag: string | undefined): string {
   const engine = textLiquid();
+  const unclosed = /^tag (\{%.*%\}) not closed$/.exec(message)?.[1];
+  if (unclosed && tag)
+    return `${unclosed} is never closed; add {% ${BLOCK_END[tag] ?? `end${tag}`} %} where it ends`;
+  if (/^invalid value expression: ""$/.test(message) && tag)
+    return ['if', 'unless', 'elsif'].includes(tag)
+      ? `{% ${tag} %} is missing its condition; write it like {% ${tag} account.trialEndsAt %}`
+      : `{% ${tag} %} is missing the value it works on; see docs/templates.md`;
   const filter = /^undefined filter: (\S+)/.exec(message)?.[1];
   if (filter) {
     const guess = closest(filter, Object.keys(engine.filters));
     return `unknown filter ${filter}${guess ? ` (did you mean ${guess}?)` : ''}; see docs/templates.md for the filters`;
   }
-  const tag = /^tag "(\w+)" not found/.exec(message)?.[1];
-  if (tag) {
-    if (tag.startsWith('end') || tag === 'else' || tag === 'elsif' || tag === 'when')
-      return `{% ${tag} %} has no opening tag before it; remove it or add the tag it closes`;
-    const guess = closest(tag, Object.keys(engine.tags));
-    return `unknown tag {% ${tag} %}${guess ? ` (did you mean {% ${guess} %}?)` : ''}`;
+  const unknown = /^tag "(\w+)" not found/.exec(message)?.[1];
+  if (unknown) {
+    if (unknown.startsWith('end') || unknown === 'else' || unknown === 'elsif' || unknown === 'when')
+      return `{% ${unknown} %} has no opening tag before it; remove it or add the tag it closes`;
+    const guess = closest(unknown, Object.keys(engine.tags));
+    return `unknown tag {% ${unknown} %}${guess ? ` (did you mean {% ${guess} %}?)` : ''}`;
   }
   return message;
 }
@@ -126,8 +133,8 @@ export function checkLiquid(
       const row = position[0] ?? 1;
       const column = position[1] ?? 1;
       const bare = error.message.replace(/, line:\d+, col:\d+$/, '');
-      const message = withSuggestion(bare);
       const range = delimitedAt(text, offsetOf(text, row, column));
+      const message = withSuggestion(bare, range?.tag);
       const place = range ? positionIn(text, range.start) : { row, column };
       problems.push({ ...locate(place.row, place.column), message: `${prefix}Liquid: ${message}` });
       if (!range) break;

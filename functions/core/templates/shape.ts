@@ -58,7 +58,9 @@ const customer = obj({
 const digest = obj({
   ...common,
   csm: leaves('name', 'email', 'timeZone', 'locale'),
-  ctas: { items: leaves('accountId', 'accountName', 'type', 'reason', 'dueAt', 'url') },
+  ctas: {
+    items: leaves('accountId', 'accountName', 'type', 'typeName', 'reason', 'dueAt', 'url', 'acknowledgeUrl', 'closeUrl'),
+  },
 });
 
 /** The scope shape of a template kind. */

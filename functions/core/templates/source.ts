@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeParseYaml } from '../shared/safe-yaml.ts';
+import { closest, describeValue } from '../shared/suggest.ts';
 import type { TemplateProblem } from './types.ts';
 
 /** The YAML block at the top of a template file. */
@@ -90,16 +91,7 @@ export function parseTemplateFile(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? '');
-        const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        return {
-          file,
-          line: keyLines[key] ?? keyLines[unknown[0] ?? ''] ?? 1,
-          column: 1,
-          message: `front matter ${key || 'block'}: ${issue.message}; allowed keys are ${Object.keys(FrontMatter.shape).join(', ')}`,
-        };
-      }),
+      problems: parsed.error.issues.flatMap((issue) => frontMatterProblems(file, issue, keyLines, data)),
     };
   }
   const headerLines = match[0].split('\n').length - (match[0].endsWith('\n') ? 1 : 0);
@@ -113,6 +105,56 @@ export function parseTemplateFile(
       valueColumns,
     },
   };
+}
+
+const FRONT_MATTER_HINTS: Record<string, string> = {
+  subject: 'the subject line, e.g. subject: "Welcome to Tsumiki, {{ contact.name }}"',
+  preheader: 'the inbox preview line, as text',
+  fromName: 'the sender display name, as text',
+  layout: 'a file in templates/layouts without .mjml, or none',
+  kind: 'one of customer or csm-digest',
+};
+
+/** One front-matter problem per zod issue, phrased as what was expected, what was found and the fix. */
+function frontMatterProblems(
+  file: string,
+  issue: z.core.$ZodIssue,
+  keyLines: Record<string, number>,
+  data: unknown,
+): TemplateProblem[] {
+  const allowed = Object.keys(FrontMatter.shape);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const guess = closest(key, allowed);
+      return {
+        file,
+        line: keyLines[key] ?? 1,
+        column: 1,
+        message: `front matter: unknown key "${key}"${guess ? ` (did you mean ${guess}?)` : ''}; the keys are ${allowed.join(', ')}`,
+      };
+    });
+  }
+  const key = String(issue.path[0] ?? '');
+  const value = typeof data === 'object' && data !== null && key in data ? Reflect.get(data, key) : undefined;
+  const expected = FRONT_MATTER_HINTS[key] ?? allowed.join(', ');
+  if (value === undefined) {
+    return [
+      {
+        file,
+        line: 2,
+        column: 1,
+        message: `front matter: missing required key "${key}" (expected ${expected}); add it between the --- lines`,
+      },
+    ];
+  }
+  return [
+    {
+      file,
+      line: keyLines[key] ?? 1,
+      column: 1,
+      message: `front matter ${key}: expected ${expected}, got ${describeValue(value)}`,
+    },
+  ];
 }
 
 interface Line extends LineOrigin {
@@ -156,11 +198,12 @@ export function composeTemplate(
         const before = line.text.slice(last, tag.index);
         if (before.trim())
           pieces.push({ ...line, text: before, columnShift: (line.columnShift ?? 0) + last });
+        const at = { file: line.file, line: line.line, column: tag.index + 1 + (line.columnShift ?? 0) };
         last = tag.index + tag[0].length;
         if (tag[1] === 'content') {
           if (!isLayout) {
             problems.push({
-              ...line,
+              ...at,
               message: '<lt-content/> belongs in a layout, not in a template or partial',
             });
             continue;
@@ -174,12 +217,12 @@ export function composeTemplate(
         const partialFile = `partials/${key}.mjml`;
         if (partial === undefined) {
           problems.push({
-            ...line,
-            message: `unknown partial ${JSON.stringify(name)}; add templates/partials/${name}.mjml or ${name}.${locale}.mjml (known: ${Object.keys(sources.partials).sort().join(', ') || 'none'})`,
+            ...at,
+            message: `unknown partial ${JSON.stringify(name)}${partialGuess(name, sources)}; add templates/partials/${name}.mjml, or one per locale such as ${name}.en.mjml (known: ${Object.keys(sources.partials).sort().join(', ') || 'none'})`,
           });
         } else if (stack.includes(partialFile) || depth >= MAX_DEPTH) {
           problems.push({
-            ...line,
+            ...at,
             message: `partial ${name} includes itself (${[...stack, partialFile].join(' → ')})`,
           });
         } else {
@@ -233,6 +276,14 @@ export function composeTemplate(
     ok: true,
     value: { mjml: lines.map((line) => line.text).join('\n'), origins: lines, parts: [...parts.values()] },
   };
+}
+
+function partialGuess(name: string, sources: TemplateSourceSet): string {
+  const names = new Set(
+    Object.keys(sources.partials).map((key) => key.replace(/\.[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, '')),
+  );
+  const guess = closest(name, names);
+  return guess ? ` (did you mean ${guess}?)` : '';
 }
 
 function toLines(text: string, file: string, firstLine: number): Line[] {

@@ -65,6 +65,11 @@ export interface DigestCta {
   reason: string;
   dueAt: string;
   url?: string;
+  /** the CTA type in the CSM's language */
+  typeName?: string;
+  /** signed links to the acknowledge and close pages (GET shows a confirmation, POST acts) */
+  acknowledgeUrl?: string;
+  closeUrl?: string;
 }
 
 /** What the CSM digest template may read. */
