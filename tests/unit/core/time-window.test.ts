@@ -13,7 +13,11 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('send windows in local time', () => {
   it('Asia/Tokyo is UTC+9 all year', () => {
-    expect(localTime(at('2026-12-01T00:00:00Z'), 'Asia/Tokyo')).toEqual({ day: 'tue', minute: 9 * 60 });
+    expect(localTime(at('2026-12-01T00:00:00Z'), 'Asia/Tokyo')).toEqual({
+      date: '2026-12-01',
+      day: 'tue',
+      minute: 9 * 60,
+    });
     expect(inWindow(weekdays, at('2026-12-01T00:00:00Z'), 'Asia/Tokyo')).toBe(true); // Tue 09:00
     expect(inWindow(weekdays, at('2026-11-30T23:59:00Z'), 'Asia/Tokyo')).toBe(false); // Tue 08:59
     expect(inWindow(weekdays, at('2026-12-04T08:00:00Z'), 'Asia/Tokyo')).toBe(false); // Fri 17:00, end is exclusive
