@@ -98,7 +98,7 @@ export const ONBOARDING_FUNNEL_COLUMNS = defineColumns([
 export const FEATURE_USAGE_COLUMNS = defineColumns([
   { name: 'feature', type: 'string', description: 'feature key, "*" for any feature' },
   count('users', 'active contacts with ≥1 use in the range'),
-  count('active_contacts', 'contacts of accounts that are not churned'),
+  count('active_contacts', 'contacts signed up by the end whose account had not churned by the start'),
   rate('usage_rate', 'users ÷ active_contacts'),
   count('uses', 'total uses in the range'),
 ]);
@@ -133,7 +133,7 @@ export const CS_KPI_COLUMNS = defineColumns([
   count('onboarding_enrolled', 'contacts entering an onboarding campaign in the period (holdout excluded)'),
   count('onboarding_completed', 'of those, contacts who reached the goal'),
   rate('onboarding_completion_rate', 'onboarding_completed ÷ onboarding_enrolled'),
-  count('active_contacts', 'contacts of non-churned accounts'),
+  count('active_contacts', 'contacts signed up by the end whose account had not churned by the start'),
   count('feature_users', 'active contacts with ≥1 feature use in the period'),
   rate('feature_usage_rate', 'feature_users ÷ active_contacts'),
 ]);
