@@ -213,7 +213,8 @@ export function loadProgram(
         message: `start must be before end (got ${spec.sendWindow.start}–${spec.sendWindow.end})`,
       });
     const topics = Object.keys(policy.spec.topics);
-    if (topics.length > 0 && !topics.includes(spec.topic))
+    const topicValid = CampaignSpec.shape.topic.safeParse(raw.topic).success;
+    if (topicValid && topics.length > 0 && !topics.includes(spec.topic))
       issues.push({
         path: ['topic'],
         message: `topic "${spec.topic}" is not declared in policy.yaml topics (expected one of ${topics.join(', ')}, or add it there with a name and description)`,
