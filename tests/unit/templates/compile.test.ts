@@ -112,7 +112,10 @@ describe('compileTemplateSource', () => {
     const noFront = await problemsOf(textBody('x').join('\n'));
     expect(noFront[0]?.message).toMatch(/missing front matter/);
     const badKey = await problemsOf(templateFile(['subject: Hi', 'sender: x'], textBody('x')));
-    expect(badKey[0]).toMatchObject({ line: 3, message: expect.stringMatching(/allowed keys are subject/) });
+    expect(badKey[0]).toMatchObject({
+      line: 3,
+      message: expect.stringMatching(/unknown key "sender"; the keys are subject/),
+    });
     const noSubject = await problemsOf(templateFile(['preheader: x'], textBody('x')));
     expect(noSubject[0]?.message).toMatch(/subject/);
   });
