@@ -1,4 +1,6 @@
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
+import { InMemoryCtaStore } from '../functions/adapters/memory/ctas.ts';
+import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 import {
   InMemoryAccounts,
   InMemoryContacts,
@@ -7,8 +9,8 @@ import {
   InMemorySuppressions,
 } from '../functions/adapters/memory/repositories.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
+import { processSqsBatch } from '../functions/adapters/sqs-batch.ts';
 import { TokenBucket } from '../functions/adapters/token-bucket.ts';
-import { processBatch } from '../functions/app/batch.ts';
 import {
   type EmailSender,
   type OutgoingEmail,
@@ -111,7 +113,8 @@ export async function benchSender(): Promise<BenchResult[]> {
     sender: ses,
     queue,
     publisher: { publish: async () => {} },
-    counters: state,
+    ctas: new InMemoryCtaStore(),
+    metrics: new InMemoryMetrics(),
     reputation: state.reputation(),
     limiter: new TokenBucket({ ratePerSecond: RATE }),
     log: SILENT_LOG,
@@ -120,11 +123,11 @@ export async function benchSender(): Promise<BenchResult[]> {
   };
   const started = performance.now();
   await queue.drain(
-    (records) =>
-      processBatch(
-        records,
+    (event) =>
+      processSqsBatch(
+        event,
         { source: 'send', schema: SendMessage, handle: (message) => sendStep(message, deps) },
-        { counters: state, log: SILENT_LOG, now: clock.now },
+        { metrics: deps.metrics, log: SILENT_LOG },
       ),
     { waitUntil: (t) => new Promise((resolve) => setTimeout(resolve, Math.max(0, t - Date.now()))) },
   );

@@ -2,6 +2,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aw
 import { InProcessQueue } from '../functions/adapters/in-process-queue.ts';
 import { startLocalEmulators } from '../functions/adapters/local-emulators.ts';
 import { openLocalTables } from '../functions/adapters/local-tables.ts';
+import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { planShardDeps, type Wiring } from '../functions/adapters/runtime-wiring.ts';
@@ -111,6 +112,7 @@ export async function benchTick(count = 100_000): Promise<BenchResult[]> {
       tables,
       clock,
       log: SILENT_LOG,
+      metrics: new InMemoryMetrics(),
       publisher: new InMemoryPublisher(),
       sendQueue,
       meter: (units) => {

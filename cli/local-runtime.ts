@@ -39,6 +39,7 @@ import { SesEventBridgeEvent } from '../functions/core/tracking/ses-events.ts';
 import type { UsageEvent } from '../functions/core/tracking/usage-events.ts';
 import { type Chaos, NO_CHAOS } from './chaos.ts';
 import { randomStream } from './demo/random.ts';
+import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 
 /** The signing key of local runs only; deployed stacks keep theirs in Secrets Manager. */
 export const LOCAL_SIGNING_KEY: SigningKey = {
@@ -146,7 +147,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const planQueue = new InProcessQueue<PlanShardMessage>({ name: 'plan', clock, ...duplicate });
   const publisher = new InMemoryPublisher();
   const jitter = randomStream(options.seed, 'jitter');
-  const wiring: Wiring = { db, tables, clock, log, publisher, sendQueue, random: jitter.next };
+  const metrics = new InMemoryMetrics();
+  const wiring: Wiring = { db, tables, clock, log, metrics, publisher, sendQueue, random: jitter.next };
   const repos = repositories(wiring);
 
   const ses = new SESv2Client({ endpoint: emulators.sesEndpoint, region: 'us-east-1', credentials });
@@ -199,7 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     },
   });
   const planDeps = planShardDeps(wiring, program);
-  const consumer = { counters: repos.state, log, now: () => clock.now(), waitUntil };
+  const consumer = { metrics, log, waitUntil };
   const tracker = trackerDeps(wiring);
   const ingest = ingestDeps(wiring);
   const unsubscribe = unsubscribeDeps(wiring, [LOCAL_SIGNING_KEY], LOCAL_UNSUBSCRIBE_URL);

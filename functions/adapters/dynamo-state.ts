@@ -5,8 +5,6 @@ import type {
   BreakerHistory,
   BreakerRecord,
   BreakerState,
-  CounterKey,
-  Counters,
   NpsLog,
   ReputationLog,
 } from '../app/ports.ts';
@@ -15,8 +13,6 @@ import type { ReputationBucket } from '../core/tracking/reputation.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 
 // Keys in the `state` table (pk / sk):
-//   kpi#<day>        / <campaign>#<step>#<variant>   KPI counters (ADD)
-//   ops#<day>        / <source>                      orphans, malformed records, unknown outcomes
 //   flag             / breaker                       the circuit breaker's paused flag, who paused and resumed it
 //   reputation       / <YYYY-MM-DDTHH>               hourly sent / bounced / complained, with TTL
 //   nps              / <respondedAt>#<id>            NPS answers
@@ -25,11 +21,6 @@ const REPUTATION_TTL_SECONDS = 3 * 86_400;
 const BREAKER_KEY = { pk: 'flag', sk: 'breaker' };
 /** Who the record names when the breaker paused sending by itself. */
 export const AUTOMATIC_PAUSER = 'reputation breaker';
-
-/** The state table's key for a KPI counter row. */
-export function counterKey(key: CounterKey): { pk: string; sk: string } {
-  return { pk: `kpi#${key.day}`, sk: `${key.campaignId}#${key.stepId}#${key.variantId}` };
-}
 
 function addExpression(deltas: Record<string, number>): {
   update: string;
@@ -47,56 +38,12 @@ function addExpression(deltas: Record<string, number>): {
   return { update: `ADD ${parts.join(', ')}`, names, values };
 }
 
-/** Counters, breaker flag, reputation buckets and NPS answers in the single `state` table. */
-export class DynamoStateStore implements Counters, BreakerFlag, BreakerHistory, NpsLog {
+/** Breaker flag, reputation buckets and NPS answers in the single `state` table. */
+export class DynamoStateStore implements BreakerFlag, BreakerHistory, NpsLog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
-
-  async add(key: CounterKey, deltas: Record<string, number>): Promise<void> {
-    if (Object.keys(deltas).length === 0) return;
-    const { update, names, values } = addExpression(deltas);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: counterKey(key),
-        UpdateExpression: `${update} SET campaignId = :campaign, stepId = :step, variantId = :variant`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: {
-          ...values,
-          ':campaign': key.campaignId,
-          ':step': key.stepId,
-          ':variant': key.variantId,
-        },
-      }),
-    );
-  }
-
-  async addOperational(day: string, source: string, deltas: Record<string, number>): Promise<void> {
-    if (Object.keys(deltas).length === 0) return;
-    const { update, names, values } = addExpression(deltas);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `ops#${day}`, sk: source },
-        UpdateExpression: update,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
-
-  /** Reads one counter row (tests, CLI). */
-  async readCounters(pk: string, sk: string): Promise<Record<string, number>> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
-    );
-    const counts: Record<string, number> = {};
-    for (const [name, value] of Object.entries(result.Item ?? {}))
-      if (typeof value === 'number') counts[name] = value;
-    return counts;
-  }
 
   async get(): Promise<BreakerState> {
     const result = await this.db.send(

@@ -1,29 +1,28 @@
-import { type BatchSpec, processBatch } from '../app/batch.ts';
 import { type PlanShardDeps, planShard } from '../app/plan-shard.ts';
-import type { Counters, Log } from '../app/ports.ts';
+import type { Log, OpsMetrics } from '../app/ports.ts';
 import { SendMessage, type SendStepDeps, sendStep } from '../app/send-step.ts';
 import { PlanShardMessage } from '../app/tick.ts';
 import type { InProcessQueue } from './in-process-queue.ts';
+import { processSqsBatch, type SqsConsumer } from './sqs-batch.ts';
 
-/** What the batch runner needs: where malformed records are counted and logged. */
+/** What the batch runner needs: where failures are logged and malformed records counted. */
 export interface ConsumerDeps {
-  counters: Counters;
+  metrics: OpsMetrics;
   log: Log;
-  now: () => number;
   /** lets time pass while only hidden (delayed) messages remain */
   waitUntil: (epochMs: number) => Promise<void>;
 }
 
 // The local runtime and the integration tests consume the in-process queues exactly as the Lambda event
-// sources do: batches of up to 10, partial batch failures, the same parsing and use cases.
+// sources do: SQS-shaped batches of up to 10, the same Powertools batch processing, parsing and use cases.
 
 /** Delivers a queue to its use case until it is empty, in batches with partial failures. */
 async function drainWith<T>(
   queue: InProcessQueue<T>,
-  spec: BatchSpec<T>,
+  spec: SqsConsumer<T>,
   consumer: ConsumerDeps,
 ): Promise<void> {
-  await queue.drain((records) => processBatch(records, spec, consumer), { waitUntil: consumer.waitUntil });
+  await queue.drain((event) => processSqsBatch(event, spec, consumer), { waitUntil: consumer.waitUntil });
 }
 
 /** Delivers the plan queue to plan-shard until it is empty. */

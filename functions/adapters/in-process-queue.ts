@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Clock, MessageQueue, OutgoingMessage } from '../app/ports.ts';
-import type { BatchResult, QueueRecord } from '../app/queue-records.ts';
 
 /** Fault hooks for local chaos runs; each returns true to inject the fault for that message. */
 export interface QueueFaults {
@@ -23,6 +24,7 @@ interface Entry {
   body: string;
   visibleAt: number;
   receiveCount: number;
+  sentAt: number;
 }
 
 /**
@@ -30,7 +32,7 @@ interface Entry {
  * timeout, redelivery of failed records, a dead-letter list after maxReceiveCount, and fault hooks.
  */
 export class InProcessQueue<T> implements MessageQueue<T> {
-  readonly deadLetters: QueueRecord[] = [];
+  readonly deadLetters: SQSRecord[] = [];
   private entries: Entry[] = [];
   private nextId = 1;
   private nextReceipt = 1;
@@ -52,37 +54,55 @@ export class InProcessQueue<T> implements MessageQueue<T> {
     const visibleAt = this.options.clock.now() + Math.round(Math.min(900, Math.max(0, delaySeconds)) * 1000);
     const copies = this.options.faults?.duplicateDelivery?.(body) ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
-      this.entries.push({ messageId, receipt: this.nextReceipt++, body, visibleAt, receiveCount: 0 });
+      this.entries.push({
+        messageId,
+        receipt: this.nextReceipt++,
+        body,
+        visibleAt,
+        receiveCount: 0,
+        sentAt: this.options.clock.now(),
+      });
     }
   }
 
-  /** Receives up to `max` visible messages and hides them for the visibility timeout. */
-  receive(max = 10): (QueueRecord & { receipt: number })[] {
+  /** Receives up to `max` visible messages, shaped as in a Lambda SQS event, and hides them. */
+  receive(max = 10): (SQSRecord & { receipt: number })[] {
     const now = this.options.clock.now();
-    const records: (QueueRecord & { receipt: number })[] = [];
+    const records: (SQSRecord & { receipt: number })[] = [];
     for (const entry of this.entries) {
       if (records.length >= max) break;
       if (entry.visibleAt > now) continue;
       if (entry.receiveCount >= this.maxReceiveCount) {
-        this.deadLetters.push({
-          messageId: entry.messageId,
-          body: entry.body,
-          receiveCount: entry.receiveCount,
-        });
+        this.deadLetters.push(this.recordOf(entry, now));
         entry.visibleAt = Number.POSITIVE_INFINITY;
         continue;
       }
       entry.receiveCount += 1;
       entry.visibleAt = now + this.visibilityMs;
-      records.push({
-        messageId: entry.messageId,
-        body: entry.body,
-        receiveCount: entry.receiveCount,
-        receipt: entry.receipt,
-      });
+      records.push({ ...this.recordOf(entry, now), receipt: entry.receipt });
     }
     this.entries = this.entries.filter((entry) => entry.visibleAt !== Number.POSITIVE_INFINITY);
     return records;
+  }
+
+  private recordOf(entry: Entry, now: number): SQSRecord {
+    const name = this.options.name;
+    return {
+      messageId: entry.messageId,
+      receiptHandle: `${entry.messageId}#${entry.receipt}`,
+      body: entry.body,
+      attributes: {
+        ApproximateReceiveCount: String(entry.receiveCount),
+        SentTimestamp: String(entry.sentAt),
+        SenderId: 'lowtouch-local',
+        ApproximateFirstReceiveTimestamp: String(now),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(entry.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+      awsRegion: 'us-east-1',
+    };
   }
 
   /** Deletes a received message (the consumer succeeded). */
@@ -109,7 +129,7 @@ export class InProcessQueue<T> implements MessageQueue<T> {
    * messages remain, `waitUntil` is called to let time pass (advance a virtual clock, or sleep).
    */
   async drain(
-    consumer: (records: QueueRecord[]) => Promise<BatchResult>,
+    consumer: (event: SQSEvent) => Promise<SQSBatchResponse>,
     options: { batchSize?: number; waitUntil: (epochMs: number) => Promise<void>; maxBatches?: number },
   ): Promise<{ batches: number }> {
     let batches = 0;
@@ -125,7 +145,7 @@ export class InProcessQueue<T> implements MessageQueue<T> {
       batches += 1;
       let failed: Set<string>;
       try {
-        const result = await consumer(records);
+        const result = await consumer({ Records: records });
         failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
       } catch {
         // A thrown handler fails the whole batch, as in Lambda.

@@ -7,6 +7,7 @@ import type {
   EventPublisher,
   Log,
   MessageQueue,
+  OpsMetrics,
   RateLimiter,
   StepRenderer,
 } from '../app/ports.ts';
@@ -25,6 +26,7 @@ import {
   type InvalidItemHandler,
 } from './dynamo-contacts.ts';
 import { DynamoEmailEventLog } from './dynamo-events.ts';
+import { DynamoCtaStore } from './dynamo-kpi-source.ts';
 import { DynamoSendRepository } from './dynamo-sends.ts';
 import { DynamoStateStore, reputationLog } from './dynamo-state.ts';
 import { DynamoSuppressionList } from './dynamo-suppressions.ts';
@@ -41,6 +43,7 @@ export interface Wiring {
   tables: TableNames;
   clock: Clock;
   log: Log;
+  metrics: OpsMetrics;
   publisher: EventPublisher;
   sendQueue: MessageQueue<SendMessage>;
   thresholds?: BreakerThresholds;
@@ -93,7 +96,7 @@ export function trackerDeps(wiring: Wiring): TrackerDeps {
     events: repos.events,
     contacts: repos.contacts,
     suppressions: repos.suppressions,
-    counters: repos.state,
+    metrics: wiring.metrics,
     reputation: repos.reputation,
     breaker: repos.state,
     publisher: wiring.publisher,
@@ -135,7 +138,8 @@ export function sendStepDeps(
     sender: parts.sender,
     queue: wiring.sendQueue,
     publisher: wiring.publisher,
-    counters: repos.state,
+    ctas: new DynamoCtaStore(wiring.db, wiring.tables.ctas),
+    metrics: wiring.metrics,
     reputation: repos.reputation,
     limiter: parts.limiter ?? UNLIMITED,
     log: wiring.log,
@@ -153,7 +157,7 @@ export function reconcileDeps(wiring: Wiring): ReconcileDeps {
     sends: repos.sends,
     queue: wiring.sendQueue,
     breaker: repos.state,
-    counters: repos.state,
+    metrics: wiring.metrics,
     publisher: wiring.publisher,
     log: wiring.log,
     ...RECONCILE,
@@ -183,7 +187,7 @@ export function ingestDeps(wiring: Wiring): IngestDeps {
     contacts: repos.contacts,
     accounts: repos.accounts,
     nps: repos.state,
-    counters: repos.state,
+    metrics: wiring.metrics,
     log: wiring.log,
     retentionDays: RETENTION.usageDays,
   };
@@ -200,7 +204,7 @@ export function unsubscribeDeps(
     clock: wiring.clock,
     contacts: repos.contacts,
     sends: repos.sends,
-    counters: repos.state,
+    metrics: wiring.metrics,
     log: wiring.log,
     keys,
     maxTokenAgeMs: 365 * DAY_MS,

@@ -1,15 +1,16 @@
 import { DAY_MS } from '../core/shared/duration.ts';
 import { rollupUsage, type UsageEvent } from '../core/tracking/usage-events.ts';
 import { usageProblem } from '../core/tracking/usage-validation.ts';
-import type {
-  AccountRepository,
-  Clock,
-  ContactRepository,
-  Counters,
-  Log,
-  NpsLog,
-  StoredContact,
-  UsageStore,
+import {
+  type AccountRepository,
+  type Clock,
+  type ContactRepository,
+  type Log,
+  METRIC,
+  type NpsLog,
+  type OpsMetrics,
+  type StoredContact,
+  type UsageStore,
 } from './ports.ts';
 
 export interface IngestDeps {
@@ -18,7 +19,7 @@ export interface IngestDeps {
   contacts: ContactRepository;
   accounts: AccountRepository;
   nps: NpsLog;
-  counters: Counters;
+  metrics: OpsMetrics;
   log: Log;
   /** how long daily rows are kept */
   retentionDays: number;
@@ -65,9 +66,7 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
   const now = deps.clock.now();
   const stored = await deps.contacts.get(event.contactId);
   if (!stored) {
-    await deps.counters.addOperational(new Date(now).toISOString().slice(0, 10), 'usage-unknown-contact', {
-      [event.type]: 1,
-    });
+    deps.metrics.count(METRIC.usageUnknownContact);
     deps.log.warn('usage event for an unknown contact', {
       contactId: event.contactId,
       eventId: event.eventId,
@@ -76,9 +75,7 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
   }
   const problem = usageProblem(event, stored.contact, now);
   if (problem) {
-    await deps.counters.addOperational(new Date(now).toISOString().slice(0, 10), 'usage-rejected', {
-      [event.type]: 1,
-    });
+    deps.metrics.count(METRIC.usageRejected);
     deps.log.warn('usage event rejected', { contactId: event.contactId, eventId: event.eventId, problem });
     return { outcome: 'rejected', reason: problem };
   }

@@ -96,19 +96,34 @@ export interface EmailEventLog {
   }): Promise<boolean>;
 }
 
-/** The identity of one KPI counter row. */
-export interface CounterKey {
-  day: string;
-  campaignId: string;
-  stepId: string;
-  variantId: string;
-}
+/** Names of the operational counts (CloudWatch metrics in namespace lowtouch; alarms watch some). */
+export const METRIC = {
+  /** a queue record that is not JSON or does not match its schema (it goes to the DLQ) */
+  malformedRecords: 'MalformedRecords',
+  /** a send whose SES call got no answer: reported, never re-sent */
+  unknownOutcomes: 'UnknownOutcomes',
+  /** the reputation breaker paused sending */
+  breakerTrips: 'BreakerTrips',
+  /** an SES event for a send lowtouch does not know */
+  orphanEvents: 'OrphanEvents',
+  /** a usage event for a contact lowtouch does not know */
+  usageUnknownContact: 'UsageUnknownContact',
+  /** a usage event refused by the ingest rules (see docs/usage-events.md) */
+  usageRejected: 'UsageRejected',
+  /** one-click or page unsubscribes */
+  unsubscribes: 'Unsubscribes',
+} as const;
 
-/** Named counters: KPI counters per campaign/step/variant/day, orphans and malformed input. */
-export interface Counters {
-  add(key: CounterKey, deltas: Record<string, number>): Promise<void>;
-  /** Counts operational events such as orphans or malformed records under a source name. */
-  addOperational(day: string, source: string, deltas: Record<string, number>): Promise<void>;
+/** The send-step outcome metrics: SendsSent, SendsSkipped, SendsFailed, SendsRetry, … */
+export type SendOutcomeMetric =
+  `Sends${Capitalize<'sent' | 'skipped' | 'failed' | 'retry' | 'deferred' | 'duplicate' | 'unknown'>}`;
+
+/** One operational metric name. */
+export type MetricName = (typeof METRIC)[keyof typeof METRIC] | SendOutcomeMetric;
+
+/** Counts operational events (Powertools Metrics, EMF, when deployed; in memory elsewhere). */
+export interface OpsMetrics {
+  count(name: MetricName, value?: number): void;
 }
 
 /** The breaker's persisted flag. */

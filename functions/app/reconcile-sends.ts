@@ -1,11 +1,12 @@
-import type {
-  BreakerFlag,
-  Clock,
-  Counters,
-  EventPublisher,
-  Log,
-  MessageQueue,
-  SendRepository,
+import {
+  type BreakerFlag,
+  type Clock,
+  type EventPublisher,
+  type Log,
+  METRIC,
+  type MessageQueue,
+  type OpsMetrics,
+  type SendRepository,
 } from './ports.ts';
 import type { SendMessage } from './send-step.ts';
 import { EVENT_SOURCE } from './send-step.ts';
@@ -15,7 +16,7 @@ export interface ReconcileDeps {
   sends: SendRepository;
   queue: MessageQueue<SendMessage>;
   breaker: BreakerFlag;
-  counters: Counters;
+  metrics: OpsMetrics;
   publisher: EventPublisher;
   log: Log;
   /** a send in `sending` untouched this long has lost its outcome (the sender crashed) */
@@ -47,7 +48,7 @@ export async function reconcileSends(deps: ReconcileDeps): Promise<ReconcileRepo
       unknown.push(send.sendId);
   }
   if (unknown.length > 0) {
-    await deps.counters.addOperational(at.slice(0, 10), 'reconcile', { unknown: unknown.length });
+    deps.metrics.count(METRIC.unknownOutcomes, unknown.length);
     deps.log.error('sends with an unknown outcome', { count: unknown.length, sendIds: unknown.slice(0, 50) });
     await deps.publisher.publish([
       { source: EVENT_SOURCE, detailType: 'lowtouch.unknown-outcomes', detail: { at, sendIds: unknown } },

@@ -8,21 +8,21 @@ import {
   type SesEventBridgeEvent,
   sesEventTime,
 } from '../core/tracking/ses-events.ts';
-import type {
-  BreakerFlag,
-  Clock,
-  ContactRepository,
-  Counters,
-  EmailEventLog,
-  EventPublisher,
-  FirstFact,
-  Log,
-  ReputationLog,
-  SendRepository,
-  SuppressionList,
+import {
+  type BreakerFlag,
+  type Clock,
+  type ContactRepository,
+  type EmailEventLog,
+  type EventPublisher,
+  type FirstFact,
+  type Log,
+  METRIC,
+  type OpsMetrics,
+  type ReputationLog,
+  type SendRepository,
+  type SuppressionList,
 } from './ports.ts';
 import { checkReputation } from './reputation-breaker.ts';
-import { counterKeyOf } from './send-step.ts';
 
 export interface TrackerDeps {
   clock: Clock;
@@ -30,7 +30,7 @@ export interface TrackerDeps {
   events: EmailEventLog;
   contacts: ContactRepository;
   suppressions: SuppressionList;
-  counters: Counters;
+  metrics: OpsMetrics;
   reputation: ReputationLog;
   breaker: BreakerFlag;
   publisher: EventPublisher;
@@ -49,8 +49,8 @@ export type TrackOutcome =
 /**
  * Applies one SES event to its send. Every effect is idempotent on its own (first-time facts are
  * conditional writes, suppressions and opt-outs are sets), so a redelivered or replayed event changes
- * nothing, and a crash halfway is repaired by the redelivery. Counters move only when a first-time
- * fact is set, so they never count an event twice.
+ * nothing, and a crash halfway is repaired by the redelivery. First-time facts on the send are what
+ * the KPIs count, so a repeated event never counts twice.
  */
 export async function recordEmailEvent(event: SesEventBridgeEvent, deps: TrackerDeps): Promise<TrackOutcome> {
   const detail = event.detail;
@@ -69,7 +69,7 @@ export async function recordEmailEvent(event: SesEventBridgeEvent, deps: Tracker
       raw,
       expiresAt,
     });
-    if (fresh) await deps.counters.addOperational(at.slice(0, 10), 'orphan-events', { [eventType]: 1 });
+    if (fresh) deps.metrics.count(METRIC.orphanEvents);
     deps.log.warn('SES event for an unknown send', { messageId, eventType, eventId: event.id });
     return { outcome: 'orphan', messageId, eventType };
   }
@@ -81,7 +81,7 @@ export async function recordEmailEvent(event: SesEventBridgeEvent, deps: Tracker
     raw,
     expiresAt,
   });
-  const first = await applyEffects(event, send, at, fresh, deps);
+  const first = await applyEffects(event, send, at, deps);
   if (!fresh && !first) return { outcome: 'duplicate', sendId: send.sendId, eventType };
   return { outcome: 'recorded', sendId: send.sendId, eventType, first };
 }
@@ -100,39 +100,27 @@ async function applyEffects(
   event: SesEventBridgeEvent,
   send: SendRecord,
   at: string,
-  fresh: boolean,
   deps: TrackerDeps,
 ): Promise<boolean> {
   const detail = event.detail;
-  // Counters belong to the day the email went out, so rates compare like with like.
-  const key = counterKeyOf(send, Date.parse(send.sentAt ?? send.claimedAt));
-  const once = async (
-    fact: FirstFact,
-    counter: string,
-    extra?: { bounceType?: string },
-  ): Promise<boolean> => {
-    const first = await deps.sends.setFirst(send.sendId, fact, at, extra);
-    if (first) await deps.counters.add(key, { [counter]: 1 });
-    return first;
-  };
+  const once = (fact: FirstFact, extra?: { bounceType?: string }): Promise<boolean> =>
+    deps.sends.setFirst(send.sendId, fact, at, extra);
   switch (detail.eventType) {
     case 'Send':
       return false;
     case 'Delivery':
-      return once('deliveredAt', 'delivered');
+      return once('deliveredAt');
     case 'Open':
-      return isMachineOpen(detail.open.userAgent)
-        ? once('firstMachineOpenAt', 'machineOpens')
-        : once('firstOpenAt', 'opens');
+      return isMachineOpen(detail.open.userAgent) ? once('firstMachineOpenAt') : once('firstOpenAt');
     case 'Click':
-      return once('firstClickAt', 'clicks');
+      return once('firstClickAt');
     case 'Bounce': {
       if (detail.bounce.bounceType !== 'Permanent') {
-        // Soft bounces arrive only after SES gave up retrying: counted, neither suppressed nor a hard bounce.
-        if (fresh) await deps.counters.add(key, { softBounces: 1 });
+        // Soft bounces arrive only after SES gave up retrying: kept in the event log, neither suppressed
+        // nor a hard bounce.
         return false;
       }
-      const first = await once('bouncedAt', 'bounced', { bounceType: 'Permanent' });
+      const first = await once('bouncedAt', { bounceType: 'Permanent' });
       const addresses = detail.bounce.bouncedRecipients.map((recipient) => recipient.emailAddress);
       await suppress(addresses, 'hard-bounce', send, at, deps);
       if (first) await deps.reputation.add(hourOf(Date.parse(at)), { bounced: 1 });
@@ -140,7 +128,7 @@ async function applyEffects(
       return first;
     }
     case 'Complaint': {
-      const first = await once('complainedAt', 'complained');
+      const first = await once('complainedAt');
       const addresses = detail.complaint.complainedRecipients.map((recipient) => recipient.emailAddress);
       await suppress(addresses, 'complaint', send, at, deps);
       if (first) await deps.reputation.add(hourOf(Date.parse(at)), { complained: 1 });
@@ -148,17 +136,10 @@ async function applyEffects(
       return first;
     }
     case 'Reject':
-      return failAfterAccept(send, `rejected by SES: ${detail.reject.reason}`, 'rejected', at, deps);
+      return failAfterAccept(send, `rejected by SES: ${detail.reject.reason}`, at, deps);
     case 'Rendering Failure':
-      return failAfterAccept(
-        send,
-        `SES rendering failure: ${detail.failure.errorMessage}`,
-        'renderingFailures',
-        at,
-        deps,
-      );
+      return failAfterAccept(send, `SES rendering failure: ${detail.failure.errorMessage}`, at, deps);
     case 'DeliveryDelay':
-      if (fresh) await deps.counters.add(key, { deliveryDelays: 1 });
       return false;
     case 'Subscription': {
       const preferences = detail.subscription.newTopicPreferences;
@@ -168,7 +149,7 @@ async function applyEffects(
       if (preferences.unsubscribeAll) await deps.contacts.optOut(send.contactId, { all: true });
       for (const topic of optedOut) await deps.contacts.optOut(send.contactId, topic);
       if (!preferences.unsubscribeAll && optedOut.length === 0) return false;
-      return once('unsubscribedAt', 'unsubscribed');
+      return once('unsubscribedAt');
     }
   }
 }
@@ -187,14 +168,8 @@ async function suppress(
 async function failAfterAccept(
   send: SendRecord,
   reason: string,
-  counter: string,
   at: string,
   deps: TrackerDeps,
 ): Promise<boolean> {
-  const moved = await deps.sends.transition(send.sendId, 'sent', 'failed', at, {
-    reason: reason.slice(0, 500),
-  });
-  if (moved)
-    await deps.counters.add(counterKeyOf(send, Date.parse(send.sentAt ?? send.claimedAt)), { [counter]: 1 });
-  return moved;
+  return deps.sends.transition(send.sendId, 'sent', 'failed', at, { reason: reason.slice(0, 500) });
 }

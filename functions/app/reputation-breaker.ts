@@ -4,7 +4,15 @@ import {
   judgeReputation,
   type ReputationVerdict,
 } from '../core/tracking/reputation.ts';
-import type { BreakerFlag, Clock, EventPublisher, Log, ReputationLog } from './ports.ts';
+import {
+  type BreakerFlag,
+  type Clock,
+  type EventPublisher,
+  type Log,
+  METRIC,
+  type OpsMetrics,
+  type ReputationLog,
+} from './ports.ts';
 import { EVENT_SOURCE } from './send-step.ts';
 
 export interface BreakerDeps {
@@ -13,6 +21,7 @@ export interface BreakerDeps {
   breaker: BreakerFlag;
   publisher: EventPublisher;
   log: Log;
+  metrics: OpsMetrics;
   thresholds: BreakerThresholds;
 }
 
@@ -28,6 +37,7 @@ export async function checkReputation(deps: BreakerDeps): Promise<ReputationVerd
   const at = new Date(now).toISOString();
   const flipped = await deps.breaker.pause(verdict.reason, at);
   if (flipped) {
+    deps.metrics.count(METRIC.breakerTrips);
     deps.log.error('sending paused by the reputation circuit breaker', { reason: verdict.reason });
     await deps.publisher.publish([
       {

@@ -13,14 +13,16 @@ import {
   type BreakerFlag,
   type Clock,
   type ContactRepository,
-  type Counters,
   type EmailSender,
   type EventPublisher,
   type Log,
+  METRIC,
   type MessageQueue,
+  type OpsMetrics,
   type RateLimiter,
   type ReputationLog,
   RetryableSendError,
+  type SendOutcomeMetric,
   type SendRepository,
   type StepRenderer,
   type SuppressionList,
@@ -71,7 +73,7 @@ export interface SendStepDeps {
   sender: EmailSender;
   queue: MessageQueue<SendMessage>;
   publisher: EventPublisher;
-  counters: Counters;
+  metrics: OpsMetrics;
   reputation: ReputationLog;
   limiter: RateLimiter;
   log: Log;
@@ -97,8 +99,25 @@ const THROTTLE_PAUSE_MS = 100;
 /** The source of events lowtouch publishes. */
 export const EVENT_SOURCE = 'lowtouch';
 
-/** Delivers one claimed send: re-check consent, cap and breaker, render, SES, record the result. */
+/** Delivers one claimed send and counts its outcome (SendsSent, SendsSkipped, …). */
 export async function sendStep(message: SendMessage, deps: SendStepDeps): Promise<SendOutcome> {
+  const result = await deliver(message, deps);
+  deps.metrics.count(OUTCOME_METRIC[result.outcome]);
+  return result;
+}
+
+const OUTCOME_METRIC: Record<SendOutcome['outcome'], SendOutcomeMetric> = {
+  sent: 'SendsSent',
+  skipped: 'SendsSkipped',
+  failed: 'SendsFailed',
+  unknown: 'SendsUnknown',
+  duplicate: 'SendsDuplicate',
+  deferred: 'SendsDeferred',
+  retry: 'SendsRetry',
+};
+
+/** Re-checks consent, cap and breaker, renders, calls SES and records the result. */
+async function deliver(message: SendMessage, deps: SendStepDeps): Promise<SendOutcome> {
   const send = await deps.sends.get(message.sendId);
   if (!send) {
     throw new SendStepError(
@@ -117,7 +136,6 @@ export async function sendStep(message: SendMessage, deps: SendStepDeps): Promis
       ...(detail ? { detail } : {}),
     });
     if (!moved) return { outcome: 'duplicate', status: 'moved' };
-    await deps.counters.add(counterKeyOf(send, now), { skipped: 1 });
     return { outcome: 'skipped', reason, ...(detail ? { detail } : {}) };
   };
   // A hit that only needs time (the cap frees up, the sign-up or account start arrives) keeps the claim
@@ -177,13 +195,11 @@ export async function sendStep(message: SendMessage, deps: SendStepDeps): Promis
       messageId: result.messageId,
       sentAt: done,
     });
-    await deps.counters.add(counterKeyOf(send, now), { sent: 1 });
     await deps.reputation.add(hourOf(now), { sent: 1 });
     return { outcome: 'sent', messageId: result.messageId };
   }
   const reason = redactEmails(result.reason);
   await deps.sends.transition(send.sendId, 'sending', 'failed', done, { reason });
-  await deps.counters.add(counterKeyOf(send, now), { failed: 1 });
   deps.log.warn('SES refused a send permanently', { sendId: send.sendId, reason });
   return { outcome: 'failed', reason };
 }
@@ -213,7 +229,7 @@ async function handleSendError(
     `no answer from SES: ${error instanceof Error ? error.message : String(error)}`,
   ).slice(0, 500);
   await deps.sends.transition(send.sendId, 'sending', 'unknown', at, { reason });
-  await deps.counters.addOperational(at.slice(0, 10), 'send-step', { unknown: 1 });
+  deps.metrics.count(METRIC.unknownOutcomes);
   deps.log.error('send outcome unknown; not re-sent', { sendId: send.sendId, reason });
   return { outcome: 'unknown', reason };
 }
@@ -268,16 +284,5 @@ async function raiseCsmAlert(
   ]);
   const messageId = `cta:${send.sendId}`;
   await deps.sends.transition(send.sendId, 'sending', 'sent', at, { messageId, sentAt: at });
-  await deps.counters.add(counterKeyOf(send, Date.parse(at)), { alerts: 1 });
   return { outcome: 'sent', messageId };
-}
-
-/** The KPI counter row a send belongs to. */
-export function counterKeyOf(send: SendRecord, now: number) {
-  return {
-    day: new Date(now).toISOString().slice(0, 10),
-    campaignId: send.campaignId,
-    stepId: send.stepId,
-    variantId: send.variantId,
-  };
 }

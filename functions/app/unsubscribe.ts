@@ -1,6 +1,5 @@
 import { type SigningKey, verifyUnsubscribeToken } from '../core/sending/unsubscribe-token.ts';
-import type { Clock, ContactRepository, Counters, Log, SendRepository } from './ports.ts';
-import { counterKeyOf } from './send-step.ts';
+import { type Clock, type ContactRepository, type Log, METRIC, type OpsMetrics, type SendRepository } from './ports.ts';
 import { unsubscribePage } from './unsubscribe-page.ts';
 
 /** The parts of an HTTP request the unsubscribe endpoint reads. */
@@ -22,7 +21,7 @@ export interface UnsubscribeDeps {
   clock: Clock;
   contacts: ContactRepository;
   sends: SendRepository;
-  counters: Counters;
+  metrics: OpsMetrics;
   log: Log;
   keys: readonly SigningKey[];
   /** how long a link in an email keeps working */
@@ -116,7 +115,5 @@ async function creditSend(
   // The send id is not signed, so it only counts when it belongs to the contact the token names.
   if (!send || send.contactId !== contactId) return;
   const at = new Date(deps.clock.now()).toISOString();
-  if (await deps.sends.setFirst(sendId, 'unsubscribedAt', at)) {
-    await deps.counters.add(counterKeyOf(send, deps.clock.now()), { unsubscribed: 1 });
-  }
+  if (await deps.sends.setFirst(sendId, 'unsubscribedAt', at)) deps.metrics.count(METRIC.unsubscribes);
 }

@@ -1,27 +1,12 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { SQSEvent } from 'aws-lambda';
-import { createLogger } from '../adapters/powertools-log.ts';
-import { repositories, trackerDeps } from '../adapters/runtime-wiring.ts';
-import { recordsOf } from '../adapters/sqs-records.ts';
-import { processBatch } from '../app/batch.ts';
+import { lambdaDeps } from '../adapters/lambda-deps.ts';
+import { lambdaFunction } from '../adapters/lambda-root.ts';
 import { recordEmailEvent } from '../app/record-email-event.ts';
 import { SesEventBridgeEvent } from '../core/tracking/ses-events.ts';
-import { lambdaWiring } from './lambda-wiring.ts';
 
-const logger = createLogger('record-email-events');
+const fn = lambdaFunction('record-email-events');
+const deps = lambdaDeps(fn);
 
-/** SES events (EventBridge default bus → SQS): unique opens/clicks, suppressions, breaker, counters. */
-export const handler = middy(async (event: SQSEvent) => {
-  const wiring = lambdaWiring(logger);
-  const deps = trackerDeps(wiring);
-  return processBatch(
-    recordsOf(event),
-    {
-      source: 'email-events',
-      schema: SesEventBridgeEvent,
-      handle: (sesEvent) => recordEmailEvent(sesEvent, deps),
-    },
-    { counters: repositories(wiring).state, log: wiring.log, now: () => wiring.clock.now() },
-  );
-}).use(injectLambdaContext(logger));
+/** SES events (EventBridge default bus → SQS): sends' first facts, suppressions, the breaker. */
+export const handler = fn.wrap(
+  fn.sqs('email-events', SesEventBridgeEvent, async (event) => recordEmailEvent(event, await deps.tracker())),
+);

@@ -1,22 +1,16 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { ENV } from '../adapters/env-keys.ts';
-import { numberEnv, requireEnv, sqsClient } from '../adapters/lambda-runtime.ts';
-import { createLogger } from '../adapters/powertools-log.ts';
-import { SqsMessageQueue } from '../adapters/sqs-queue.ts';
-import { type PlanShardMessage, tick } from '../app/tick.ts';
+import { lambdaEnv, lambdaFunction, planQueue, systemClock } from '../adapters/lambda-root.ts';
+import { tick } from '../app/tick.ts';
 
-const logger = createLogger('tick');
-// EventBridge Scheduler passes the schedule's input; `time` (e.g. <aws.scheduler.scheduled-time>) is optional.
+const fn = lambdaFunction('tick');
+// The Scheduler passes the schedule's input; `time` (<aws.scheduler.scheduled-time>) may be missing.
 const TickInput = z.looseObject({ time: z.iso.datetime({ offset: true }).optional() }).catch({});
 
-/** Hourly: one plan-shard message per scan segment. */
-export const handler = middy(async (event: unknown) => {
-  const input = TickInput.parse(event ?? {});
-  const at = input.time ? Date.parse(input.time) : Date.now();
-  const planQueue = new SqsMessageQueue<PlanShardMessage>(sqsClient(), requireEnv(ENV.planQueueUrl));
-  const messages = await tick({ at, shards: numberEnv(ENV.planShards, 4) }, { planQueue });
-  logger.info('tick fanned out', { shards: messages.length, tickAt: messages[0]?.tickAt });
+/** Hourly (EventBridge Scheduler): one plan-shard message per scan segment. */
+export const handler = fn.wrap(async (event: unknown) => {
+  const { time } = TickInput.parse(event ?? {});
+  const at = time ? Date.parse(time) : systemClock.now();
+  const messages = await tick({ at, shards: lambdaEnv()[ENV.planShards] }, { planQueue: planQueue() });
   return { shards: messages.length };
-}).use(injectLambdaContext(logger));
+});

@@ -8,6 +8,7 @@ import { drainPlanQueue, drainSendQueue } from '../../functions/adapters/in-proc
 import { InProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
 import { createLocalTables } from '../../functions/adapters/local-tables.ts';
+import { InMemoryMetrics } from '../../functions/adapters/memory/metrics.ts';
 import { InMemoryPublisher } from '../../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../../functions/adapters/powertools-log.ts';
 import { loadProgramFromDir } from '../../functions/adapters/program-files.ts';
@@ -95,7 +96,17 @@ export async function createHarness(
   });
   const planQueue = new InProcessQueue<PlanShardMessage>({ name: 'plan', clock });
   const publisher = new InMemoryPublisher();
-  const wiring: Wiring = { db, tables, clock, log: SILENT_LOG, publisher, sendQueue, random: seeded(3) };
+  const metrics = new InMemoryMetrics();
+  const wiring: Wiring = {
+    db,
+    tables,
+    clock,
+    log: SILENT_LOG,
+    metrics,
+    publisher,
+    sendQueue,
+    random: seeded(3),
+  };
   const repos = repositories(wiring);
 
   const ses = new SESv2Client({
@@ -148,7 +159,7 @@ export async function createHarness(
       : {}),
   });
   const planDeps = planShardDeps(wiring, program);
-  const consumer = { counters: repos.state, log: SILENT_LOG, now: () => clock.now(), waitUntil };
+  const consumer = { metrics, log: SILENT_LOG, waitUntil };
 
   return {
     clock,

@@ -5,8 +5,6 @@ import type {
   BreakerRecord,
   BreakerState,
   ContactRepository,
-  CounterKey,
-  Counters,
   EmailEventLog,
   FirstFact,
   NpsLog,
@@ -194,30 +192,11 @@ export class InMemoryEventLog implements EmailEventLog {
   }
 }
 
-/** Counters, breaker flag, reputation buckets and NPS answers in memory. */
-export class InMemoryState implements Counters, BreakerFlag, BreakerHistory, NpsLog {
-  readonly counters = new Map<string, Record<string, number>>();
+/** Breaker flag, reputation buckets and NPS answers in memory. */
+export class InMemoryState implements BreakerFlag, BreakerHistory, NpsLog {
   readonly nps = new Map<string, NpsResponse>();
   readonly buckets = new Map<string, ReputationBucket>();
   private flag: BreakerRecord = { paused: false };
-
-  async add(key: CounterKey, deltas: Record<string, number>): Promise<void> {
-    this.bump(`kpi#${key.day}|${key.campaignId}#${key.stepId}#${key.variantId}`, deltas);
-  }
-  async addOperational(day: string, source: string, deltas: Record<string, number>): Promise<void> {
-    this.bump(`ops#${day}|${source}`, deltas);
-  }
-  /** Sums one counter over every row whose key contains `filter`. */
-  total(counter: string, filter = ''): number {
-    let sum = 0;
-    for (const [key, row] of this.counters) if (key.includes(filter)) sum += row[counter] ?? 0;
-    return sum;
-  }
-  private bump(key: string, deltas: Record<string, number>): void {
-    const row = this.counters.get(key) ?? {};
-    for (const [name, delta] of Object.entries(deltas)) row[name] = (row[name] ?? 0) + delta;
-    this.counters.set(key, row);
-  }
 
   async get(): Promise<BreakerState> {
     const { paused, reason, since } = this.flag;

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InProcessQueue } from '../../../functions/adapters/in-process-queue.ts';
-import { InMemoryState } from '../../../functions/adapters/memory/repositories.ts';
+import { InMemoryMetrics } from '../../../functions/adapters/memory/metrics.ts';
 import { SILENT_LOG } from '../../../functions/adapters/powertools-log.ts';
+import { processSqsBatch } from '../../../functions/adapters/sqs-batch.ts';
 import { TokenBucket } from '../../../functions/adapters/token-bucket.ts';
-import { processBatch } from '../../../functions/app/batch.ts';
 import { ManualClock } from './support.ts';
 
 const Body = z.strictObject({ n: z.number() });
 
-describe('processBatch', () => {
-  it('reports malformed and failing records only, and counts malformed ones once', async () => {
-    const state = new InMemoryState();
+describe('processSqsBatch (Powertools batch and parser)', () => {
+  it('reports malformed and failing records only, and counts malformed ones on first receipt', async () => {
+    const metrics = new InMemoryMetrics();
     const seen: number[] = [];
     const spec = {
       source: 'test-queue',
@@ -21,16 +21,39 @@ describe('processBatch', () => {
         seen.push(body.n);
       },
     };
-    const records = [
-      { messageId: 'a', body: '{"n":1}', receiveCount: 1 },
-      { messageId: 'b', body: 'not json', receiveCount: 1 },
-      { messageId: 'c', body: '{"n":3}', receiveCount: 1 },
-      { messageId: 'd', body: '{"n":"x"}', receiveCount: 2 },
-    ];
-    const result = await processBatch(records, spec, { counters: state, log: SILENT_LOG, now: () => 0 });
-    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['b', 'c', 'd']);
+    const clock = new ManualClock(0);
+    const queue = new InProcessQueue<{ n: number }>({ name: 'q', clock });
+    for (const body of ['{"n":1}', 'not json', '{"n":3}', '{"n":"x"}']) queue.sendRaw(body);
+    const records = queue.receive();
+    const [, , , second] = records;
+    if (!second) throw new Error('expected four records');
+    second.attributes.ApproximateReceiveCount = '2';
+    const result = await processSqsBatch({ Records: records }, spec, { metrics, log: SILENT_LOG });
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['q-2', 'q-3', 'q-4']);
     expect(seen).toEqual([1]);
-    expect(state.total('malformed', 'test-queue')).toBe(1);
+    expect(metrics.total('MalformedRecords')).toBe(1);
+  });
+
+  it('handles at most `concurrency` records at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const spec = {
+      source: 'test-queue',
+      schema: Body,
+      concurrency: 2,
+      handle: async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running -= 1;
+      },
+    };
+    const queue = new InProcessQueue<{ n: number }>({ name: 'q', clock: new ManualClock(0) });
+    await queue.send([1, 2, 3, 4, 5].map((n) => ({ body: { n } })));
+    const deps = { metrics: new InMemoryMetrics(), log: SILENT_LOG };
+    const result = await processSqsBatch({ Records: queue.receive() }, spec, deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(peak).toBe(2);
   });
 });
 
@@ -48,7 +71,7 @@ describe('InProcessQueue', () => {
     clock.advance(30_000);
     const failedTwice: string[] = [];
     const { batches } = await queue.drain(
-      async (records) => ({
+      async ({ Records: records }) => ({
         batchItemFailures: records
           .filter((r) => r.body === '{"n":1}')
           .map((r) => {
@@ -78,7 +101,7 @@ describe('InProcessQueue', () => {
     await queue.send([{ body: { n: 1 } }]);
     const delivered: string[] = [];
     await queue.drain(
-      async (records) => {
+      async ({ Records: records }) => {
         delivered.push(...records.map((r) => r.messageId));
         return { batchItemFailures: [] };
       },

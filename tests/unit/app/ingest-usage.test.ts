@@ -26,7 +26,7 @@ async function world() {
     contacts: w.contacts,
     accounts: w.accounts,
     nps: w.state,
-    counters: w.state,
+    metrics: w.metrics,
     log: SILENT_LOG,
     retentionDays: 400,
   };
@@ -95,7 +95,7 @@ describe('ingestUsage', () => {
       contactId: 'ghost',
     };
     expect(await ingestUsage(event, w.deps)).toEqual({ outcome: 'unknown-contact', contactId: 'ghost' });
-    expect(w.state.total('login', 'usage-unknown-contact')).toBe(1);
+    expect(w.metrics.total('UsageUnknownContact')).toBe(1);
   });
 
   it('rejects an envelope whose detail does not match its type', () => {

@@ -93,7 +93,7 @@ describe('reconcileSends', () => {
       sends: w.sends,
       queue: w.queue,
       breaker: w.state,
-      counters: w.state,
+      metrics: w.metrics,
       publisher: { publish: async (batch: never[]) => void w.published.push(...batch) },
       log: SILENT_LOG,
       stuckAfterMs: 15 * 60_000,

@@ -20,7 +20,7 @@ describe('sendStep', () => {
       variantId: 'default',
       sendId: ID,
     });
-    expect(w.state.total('sent')).toBe(1);
+    expect(w.metrics.total('SendsSent')).toBe(1);
     expect(w.state.buckets.get('2026-11-24T02')?.sent).toBe(1);
   });
 

@@ -13,6 +13,7 @@ import type { BusEvent, StepRenderer } from '../../../functions/app/ports.ts';
 import type { SendMessage, SendStepDeps } from '../../../functions/app/send-step.ts';
 import type { SendRecord } from '../../../functions/core/sending/send.ts';
 import { Account, Contact } from '../../../functions/core/shared/domain.ts';
+import { InMemoryMetrics } from '../../../functions/adapters/memory/metrics.ts';
 
 export const T0 = Date.parse('2026-11-24T02:00:00Z'); // a Tuesday, 11:00 in Tokyo
 
@@ -95,6 +96,7 @@ export async function sendWorld() {
   const accounts = new InMemoryAccounts();
   const sends = new InMemorySends();
   const state = new InMemoryState();
+  const metrics = new InMemoryMetrics();
   const suppressions = new InMemorySuppressions();
   const events = new InMemoryEventLog();
   const queue = new InMemoryQueue<SendMessage>();
@@ -113,7 +115,7 @@ export async function sendWorld() {
     sender,
     queue,
     publisher: { publish: async (batch) => void published.push(...batch) },
-    counters: state,
+    metrics,
     reputation: state.reputation(),
     limiter: { take: async () => {}, penalize: () => {} },
     log: SILENT_LOG,
@@ -124,5 +126,18 @@ export async function sendWorld() {
     },
     random: () => 0.5,
   };
-  return { clock, contacts, accounts, sends, state, suppressions, events, queue, sender, published, deps };
+  return {
+    clock,
+    contacts,
+    accounts,
+    sends,
+    state,
+    metrics,
+    suppressions,
+    events,
+    queue,
+    sender,
+    published,
+    deps,
+  };
 }

@@ -14,7 +14,7 @@ async function world() {
     clock: w.clock,
     contacts: w.contacts,
     sends: w.sends,
-    counters: w.state,
+    metrics: w.metrics,
     log: SILENT_LOG,
     keys: [KEY],
     maxTokenAgeMs: 365 * 86_400_000,
@@ -60,7 +60,7 @@ describe('handleUnsubscribe', () => {
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     expect((await w.contacts.get('c2'))?.contact.topicOptOuts).toEqual(['onboarding-tips']);
     expect((await w.sends.get('onboarding#welcome#c2'))?.unsubscribedAt).toBeDefined();
-    expect(w.state.total('unsubscribed')).toBe(1);
+    expect(w.metrics.total('Unsubscribes')).toBe(1);
   });
 
   it('does not credit a send that belongs to someone else', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRuntimeProgram } from '../../../functions/adapters/lambda-runtime.ts';
+import { loadRuntimeProgram } from '../../../functions/adapters/runtime-program.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 let dir: string;
