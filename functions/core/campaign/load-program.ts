@@ -13,7 +13,7 @@ import {
 } from './program-schema.ts';
 import { compileRule, type DocPath, type Predicate, type RuleEnv, type RuleIssue } from './rules.ts';
 import { salvage, salvageEntries, withStandIns } from './salvage.ts';
-import { zodIssuesToErrors } from './schema-messages.ts';
+import { describeSchema, zodIssuesToErrors } from './schema-messages.ts';
 import { checkHealth, policyView, productView, tierEntries } from './shared-files.ts';
 import { locate, type ProgramError, parseYamlSource, pathText, type YamlSource } from './yaml-source.ts';
 
@@ -67,7 +67,17 @@ export function loadProgram(
   // below, so one bad entry neither hides the checks of the others nor causes errors in other files.
   const report = <T extends z.ZodType>(source: YamlSource | undefined, schema: T): z.infer<T> | undefined => {
     if (!source || source.data === undefined) return undefined;
-    const parsed = schema.safeParse(source.data ?? {});
+    if (source.data === null) {
+      // An empty file (or only comments) is one mistake, not one per missing key.
+      errors.push({
+        file: source.file,
+        line: 1,
+        col: 1,
+        message: `the file is empty (expected ${describeSchema(schema) ?? 'a mapping'}); delete it if it is not needed`,
+      });
+      return undefined;
+    }
+    const parsed = schema.safeParse(source.data);
     if (parsed.success) return parsed.data;
     errors.push(...zodIssuesToErrors(source, schema, parsed.error.issues));
     return undefined;

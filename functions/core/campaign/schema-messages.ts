@@ -77,7 +77,7 @@ function word(value: unknown): string {
 }
 
 /** A short description of what a schema accepts, for union and fallback messages. */
-function describeSchema(schema: AnySchema | undefined): string | undefined {
+export function describeSchema(schema: AnySchema | undefined): string | undefined {
   const node = unwrap(schema);
   if (!node) return undefined;
   const own = node instanceof z.ZodType ? node.description : undefined;
@@ -165,7 +165,9 @@ export function zodIssuesToErrors(
           if (hint) misspelt.add(`${pathText(path)}|${hint}`);
           push(
             [...path, key],
-            `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''} (expected one of: ${allowed.join(', ')})`,
+            hint
+              ? `unknown key "${key}" (did you mean "${hint}"?)`
+              : `unknown key "${key}" (expected one of: ${allowed.join(', ')})`,
             true,
           );
         }
@@ -186,6 +188,16 @@ export function zodIssuesToErrors(
         return;
       }
       case 'invalid_value': {
+        if (got === undefined && path.length > 0) {
+          const key = String(path[path.length - 1]);
+          const expected = `${issue.values.length === 1 ? '' : 'one of '}${issue.values.map(word).join(', ')}`;
+          const error = push(
+            path.slice(0, -1),
+            `missing required key "${key}" (expected ${key}: ${expected})`,
+          );
+          missing.set(error, `${pathText(path.slice(0, -1))}|${key}`);
+          return;
+        }
         const options = issue.values.map(word);
         const hint = typeof got === 'string' ? closest(got, options) : undefined;
         const expected = options.length === 1 ? `${options[0]}` : `one of ${options.join(', ')}`;

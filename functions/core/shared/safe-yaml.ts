@@ -40,7 +40,8 @@ const SIZE_WORDS = (bytes: number) =>
 /**
  * Decodes and parses one YAML file without ever throwing: binary, non-UTF-8, oversized or too deeply
  * nested input, control characters and alias bombs each become one positioned problem, and YAML syntax
- * errors come back positioned. `data` is undefined whenever a problem is reported.
+ * errors come back positioned. `data` is undefined when the file cannot be read as written; after a
+ * repeated key (reported) it is kept, with the later value, so the rest of the file can still be checked.
  */
 export function safeParseYaml(
   file: string,
@@ -81,6 +82,17 @@ export function safeParseYaml(
     const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
     const firstLineText = error.message.split('\n')[0] ?? error.message;
     const overflow = /Maximum call stack/.test(firstLineText);
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^[^:#\n]*/.exec(text.slice(error.pos[0]))?.[0].trim() ?? '';
+      return {
+        file,
+        line: pos.line + shift,
+        col: pos.col,
+        message: printable(
+          `key "${key}" appears twice in the same mapping (keep one: the later value would silently replace the earlier)`,
+        ),
+      };
+    }
     return {
       file,
       line: pos.line + shift,
@@ -90,7 +102,9 @@ export function safeParseYaml(
       ),
     };
   });
-  if (problems.length > 0) return { doc, data: undefined, lines, text, problems };
+  // A repeated key is the only YAML error after which the rest of the document still reads as written.
+  const fatal = doc.errors.some((error) => error.code !== 'DUPLICATE_KEY');
+  if (fatal) return { doc, data: undefined, lines, text, problems };
 
   let data: unknown;
   try {
@@ -103,6 +117,7 @@ export function safeParseYaml(
       lines,
       text,
       problems: [
+        ...problems,
         {
           file,
           line: at.line + shift,
@@ -124,10 +139,10 @@ export function safeParseYaml(
       data: undefined,
       lines,
       text,
-      problems: [{ file, line: at.line + shift, col: at.col, message: tooDeep() }],
+      problems: [...problems, { file, line: at.line + shift, col: at.col, message: tooDeep() }],
     };
   }
-  return { doc, data, lines, text, problems: [] };
+  return { doc, data, lines, text, problems };
 }
 
 function tooDeep(): string {
