@@ -1,7 +1,8 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SendRecord } from '../../functions/core/sending/send.ts';
 import { parseChaos } from '../chaos.ts';
-import { runDemo } from '../demo/run-demo.ts';
+import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { instantOption, intOption, table } from '../options.ts';
 
 interface DemoFlags {
@@ -43,6 +44,85 @@ export function summaryRows(sends: readonly SendRecord[]): (string | number)[][]
     ]);
   }
   return rows;
+}
+
+/** Summary columns, short enough for an 80-column terminal; the legend spells them out. */
+const SUMMARY_HEADER = [
+  'campaign',
+  'sent',
+  'held',
+  'skip',
+  'fail',
+  'open',
+  'mpp',
+  'click',
+  'unsub',
+  'bnc',
+  'csm',
+];
+const SUMMARY_LEGEND =
+  'held = holdout (not sent), skip = skipped, fail = unknown outcome or failed, open = human opens, mpp = machine opens (Apple MPP-like), bnc = bounced or complained, csm = CSM alerts';
+
+/** Wraps prose at `width` columns, indenting continuation lines. */
+export function wrap(text: string, width = 80, indent = '  '): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
+}
+
+/** What the demo prints when it is done: under 80 columns, ending with the paths and URLs to open. */
+export function demoSummary(
+  result: DemoResult,
+  breaker: { paused: boolean; since?: string; reason?: string },
+  serving: boolean,
+): string {
+  const l = result.ledger.summary;
+  const c = result.counts;
+  const parts = [
+    table(SUMMARY_HEADER, summaryRows(result.sends)),
+    wrap(SUMMARY_LEGEND),
+    '',
+    wrap(
+      `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed, ${l.pending} still queued; ${l.digests} CSM digests; ${l.ineligible} sent before sign-up or account start, or after churn`,
+    ),
+    wrap(
+      `simulated: ${c.ticks} hourly ticks, ${c.sesEvents} SES events, ${c.usageEvents} usage events, ${c.unsubscribes} one-click unsubscribes, ${c.ctas} CTAs`,
+    ),
+  ];
+  if (breaker.paused)
+    parts.push(
+      wrap(
+        `sending is PAUSED by the reputation breaker since ${breaker.since ?? '?'}: ${breaker.reason ?? 'no reason recorded'}`,
+      ),
+    );
+  const open = [
+    [
+      'KPI report',
+      result.files.report
+        ? relative(process.cwd(), result.files.report)
+        : `${result.files.kpi.length} KPI files, no report`,
+    ],
+    ['outbox', shown(result.files.outbox)],
+    ['ledger', shown(result.files.ledger)],
+    ['SES store', shown(result.files.store)],
+  ];
+  if (serving) open.push(['SES web UI', `${result.runtime.emulators.sesUiUrl}  (Ctrl-C to stop)`]);
+  else open.push(['SES web UI', 'not served (--no-serve)']);
+  parts.push('', 'Open:', ...open.map(([label, where]) => `  ${(label ?? '').padEnd(11)}${where ?? ''}`));
+  return parts.join('\n');
 }
 
 /** `lowtouch demo` (what `npm start` runs). */
@@ -117,44 +197,12 @@ export function registerDemo(program: Command): void {
         },
       });
       const out = process.stdout;
-      out.write('\n');
-      out.write(
-        `${table(
-          [
-            'campaign',
-            'sent',
-            'holdout',
-            'skipped',
-            'unknown/failed',
-            'opens',
-            'machine opens',
-            'clicks',
-            'unsubscribed',
-            'bounced/complained',
-            'csm alerts',
-          ],
-          summaryRows(result.sends),
-        )}\n\n`,
-      );
-      const l = result.ledger.summary;
-      out.write(
-        `ledger: ${l.intended} intended emails, ${l.ok} delivered once, ${l.duplicates} duplicates, ${l.missing} missing, ${l.unknownOutcomes} unknown outcomes, ${l.failed} failed, ${l.pending} still queued; ${l.digests} CSM digests; ${l.ineligible} sent before sign-up or account start, or after churn\n`,
-      );
       const breaker = await result.runtime.repos.state.get();
-      if (breaker.paused)
-        out.write(
-          `sending is PAUSED by the reputation breaker since ${breaker.since ?? '?'}: ${breaker.reason ?? 'no reason recorded'}\n`,
-        );
-      out.write(
-        `simulated: ${result.counts.ticks} hourly ticks, ${result.counts.sesEvents} SES events, ${result.counts.usageEvents} usage events, ${result.counts.unsubscribes} one-click unsubscribes, ${result.counts.ctas} CTAs\n`,
-      );
-      out.write(`KPIs: ${flags.out}/kpi/ (${result.files.kpi.length} files, open the report.html)\n`);
-      out.write(`emulator store: ${result.files.store}\nledger: ${result.files.ledger}\n`);
+      out.write(`\n${demoSummary(result, breaker, flags.serve)}\n`);
       if (!flags.serve) {
         await result.runtime.stop();
         return;
       }
-      out.write(`\nEvery sent mail: ${result.runtime.emulators.sesUiUrl}  (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await result.runtime.stop();
     });

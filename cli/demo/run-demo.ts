@@ -1,5 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { saveDataClock } from '../../functions/adapters/data-clock.ts';
 import { DirectoryExportSink } from '../../functions/adapters/export-sink-dir.ts';
 import { readSesStore, type StoredEmail } from '../../functions/adapters/local-emulators.ts';
@@ -11,6 +11,7 @@ import type { Chaos } from '../chaos.ts';
 import { runKpiCommand } from '../commands/kpi.ts';
 import { type AcceptedMail, LOCAL_SENDER, type LocalRuntime, startLocalRuntime } from '../local-runtime.ts';
 import { buildLedger, type Ledger } from './ledger.ts';
+import { outboxEntries, renderOutbox } from './outbox.ts';
 import { randomStream } from './random.ts';
 import { organicDay, reactTo, type SimEvent } from './recipients.ts';
 import { type DemoContact, generateDemoData } from './seed-data.ts';
@@ -41,7 +42,7 @@ export interface DemoResult {
   sends: SendRecord[];
   stored: StoredEmail[];
   ledger: Ledger;
-  files: { kpi: string[]; store: string; ledger: string };
+  files: { kpi: string[]; report?: string; outbox: string; store: string; ledger: string };
   counts: {
     ticks: number;
     sesEvents: number;
@@ -178,6 +179,13 @@ async function feed(runtime: LocalRuntime, event: SimEvent, counts: DemoResult['
   }
 }
 
+/** Adds the outbox to the report's navigation (the report itself knows nothing of the demo). */
+async function linkOutboxFromReport(report: string, href: string): Promise<void> {
+  const html = await readFile(report, 'utf8');
+  const linked = html.replace('</nav>', `<a href="${href}">Outbox (every email)</a></nav>`);
+  await writeFile(report, linked);
+}
+
 async function finish(
   runtime: LocalRuntime,
   options: DemoOptions,
@@ -205,6 +213,17 @@ async function finish(
   });
   const ledgerFile = join(options.out, 'ledger.json');
   await writeFile(ledgerFile, `${JSON.stringify(ledger, null, 2)}\n`);
+  const report = sink.written.find((path) => path.endsWith('report.html'));
+  const outboxFile = join(options.out, 'outbox', 'index.html');
+  await mkdir(dirname(outboxFile), { recursive: true });
+  await writeFile(
+    outboxFile,
+    renderOutbox(
+      outboxEntries(emails, sends),
+      report ? { report: relative(dirname(outboxFile), report) } : {},
+    ),
+  );
+  if (report) await linkOutboxFromReport(report, relative(dirname(report), outboxFile));
   // Later commands on this data read its own clock: the last simulated instant.
   await saveDataClock(runtime.wiring.db, runtime.wiring.tables.state, {
     at: end,
@@ -217,7 +236,13 @@ async function finish(
     sends,
     stored: emails,
     ledger,
-    files: { kpi: sink.written, store, ledger: ledgerFile },
+    files: {
+      kpi: sink.written,
+      ...(report ? { report } : {}),
+      outbox: outboxFile,
+      store,
+      ledger: ledgerFile,
+    },
     counts,
   };
 }
