@@ -69,9 +69,9 @@ describe('lowtouch validate', () => {
     const find = (pattern: RegExp) => lines.find((line) => pattern.test(line));
     expect(find(new RegExp(`campaigns/onboarding\\.yaml:${campaignLine}:\\d+ .*templte`))).toBeDefined();
     expect(
-      find(new RegExp(`templates/onboarding/welcome\\.en\\.mjml:${mjmlLine}  MJML: .*colr`)),
+      find(new RegExp(`templates/onboarding/welcome\\.en\\.mjml:${mjmlLine}:\\d+  MJML: .*colr`)),
     ).toBeDefined();
-    expect(find(new RegExp(`templates/renewal/30-days\\.ja\\.mjml:${liquidLine}  .*acount`))).toBeDefined();
+    expect(find(new RegExp(`templates/renewal/30-days\\.ja\\.mjml:${liquidLine}:\\d+  .*acount`))).toBeDefined();
     expect(stderr).toMatch(/1 campaign error\(s\) in .*, 2 template problem\(s\) in /);
   });
 
@@ -79,7 +79,7 @@ describe('lowtouch validate', () => {
     const result = await runValidate({ dir: join(root, 'campaigns'), templates: join(root, 'nowhere') });
     expect(result.templateProblems).toBe(1);
     expect(result.lines.join('\n')).toMatch(
-      /nowhere:1 {2}cannot read the templates directory .*--templates <dir>/,
+      /nowhere:1:1 {2}cannot read the templates directory .*--templates <dir>/,
     );
   });
 });
