@@ -54,10 +54,12 @@ export const LowtouchConfig = z
       .toLowerCase()
       .regex(HOSTNAME, 'a domain such as "bounce.mail.example.com"')
       .optional(),
+    // An empty value (-c lowtouch:trackingDomain=) turns off a domain set in the file, for the first deploy.
     trackingDomain: z
-      .string()
-      .toLowerCase()
-      .regex(HOSTNAME, 'a domain such as "links.example.com"')
+      .preprocess(
+        (v) => (v === '' ? undefined : v),
+        z.string().toLowerCase().regex(HOSTNAME, 'a domain such as "links.example.com"').optional(),
+      )
       .optional(),
     maxSendRate: num(z.number().positive('a positive number of emails per second').max(10_000)),
     timeZone: z
