@@ -37,6 +37,9 @@ export interface CampaignLayout {
 
 const ms = (text: string) => parseDuration(text) ?? 0;
 
+/** Who a one-per-account step reaches first when the step names no rolePriority. */
+export const DEFAULT_ROLE_PRIORITY = ['admin', 'owner'] as const;
+
 /** Compiles one validated campaign, reporting reference and consistency problems to env.rules.issues. */
 export function compileCampaign(
   spec: CampaignSpec,
@@ -194,6 +197,11 @@ function checkTemplate(template: string, path: DocPath, env: CampaignEnv): void 
 function checkConflicts(step: StepSpec, at: DocPath, issues: RuleIssue[]): void {
   const conflict = (key: string, message: string) =>
     issues.push({ path: [...at, key], atKey: true, message });
+  if (step.rolePriority && !step.perAccount)
+    conflict(
+      'rolePriority',
+      `step "${step.id}" has rolePriority without perAccount: one, so the priority would never be used (add perAccount: one, or remove rolePriority)`,
+    );
   if (step.variants && step.bySegment)
     conflict(
       'bySegment',
@@ -304,6 +312,7 @@ function compileStep(
     bySegment,
     bypassCap: step.bypassFrequencyCap ?? spec.bypassFrequencyCap,
     expiresAfterMs: step.expiresAfter !== undefined ? ms(step.expiresAfter) : env.policy.stepExpiryMs,
+    perAccount: step.perAccount ? { rolePriority: step.rolePriority ?? DEFAULT_ROLE_PRIORITY } : null,
     wait: undefined,
     reachedFrom: [],
   };

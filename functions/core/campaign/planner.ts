@@ -274,6 +274,27 @@ function takeFromCap(ctx: RunContext): { ok: true } | { ok: false; retryAt: numb
   return allowed;
 }
 
+/**
+ * The contact a one-per-account step goes to: among the account's reachable, signed-up members (from the
+ * nightly rollup), the first by role priority, then sign-up order. Undefined before the first rollup, when
+ * the per-account claim alone keeps it to one email.
+ */
+function chosenMember(account: Account, rolePriority: readonly string[], now: number): string | undefined {
+  const members = account.usage?.members;
+  if (!members || members.length === 0) return undefined;
+  const rank = (role: string) => {
+    const at = rolePriority.indexOf(role);
+    return at < 0 ? rolePriority.length : at;
+  };
+  let best: { id: string; rank: number } | undefined;
+  for (const member of members) {
+    if (!member.reachable || Date.parse(member.signedUpAt) > now) continue;
+    const r = rank(member.role);
+    if (!best || r < best.rank) best = { id: member.id, rank: r };
+  }
+  return best?.id;
+}
+
 /** The instant a step falls due: by its own timing, or `after` the branch that leads to it was taken. */
 function dueOf(
   step: CompiledStep,
@@ -398,6 +419,14 @@ function planSteps(
     return;
   }
 
+  if (step.perAccount) {
+    const chosen = chosenMember(subject.account.account, step.perAccount.rolePriority, now);
+    if (chosen !== undefined && chosen !== contact.id) {
+      pushSkip(ctx, campaign.id, step.id, 'other-contact-chosen');
+      return;
+    }
+  }
+
   if (!enrollment.holdout && step.channel === 'email') {
     if (contact.suppressed) {
       pushSkip(ctx, campaign.id, step.id, 'suppressed');
@@ -435,7 +464,9 @@ function planSteps(
   const variant = pickWeighted(step.variants, step.totalWeight, unitHash(contact.id, campaign.id, 'variant'));
   const variantId = variant?.id ?? 'default';
   const occurrence = occurrenceOf(enrollment);
-  const sendId = sendIdOf(campaign.id, step.id, contact.id, occurrence);
+  // One claim per account for a one-per-account step, so two contacts planned at once cannot both send.
+  const recipientKey = step.perAccount ? `account:${contact.accountId}` : contact.id;
+  const sendId = sendIdOf(campaign.id, step.id, recipientKey, occurrence);
   const occurrencePart = occurrence ? { occurrence } : {};
   if (enrollment.holdout) {
     ctx.decisions.push({

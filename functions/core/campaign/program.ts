@@ -25,6 +25,8 @@ export interface CompiledStep {
   bySegment: { segment: string; matches: Predicate; template: string }[];
   bypassCap: boolean;
   expiresAfterMs: number;
+  /** null: every contact; else the roles tried first when the step reaches one contact per account */
+  perAccount: { rolePriority: readonly string[] } | null;
   /** a wait step: sends nothing, and leads to `then` when `until` holds, to `else` after the timeout */
   wait: CompiledWait | undefined;
   /** the waits whose branches lead here; such a step is due `after` the branch, and only if taken */

@@ -29,6 +29,35 @@ export const NpsSummary = z.strictObject({
   contactId: z.string().min(1),
 });
 
+/** One contact of an account as the account's usage rollup lists it, for one-per-account steps. */
+export const AccountMember = z.strictObject({
+  id: z.string().min(1),
+  role: z.string(),
+  signedUpAt: z.string(),
+  /** false when the contact can receive no campaign mail (unsubscribed from all, or suppressed) */
+  reachable: z.boolean(),
+});
+export type AccountMember = z.infer<typeof AccountMember>;
+
+/** Usage rolled up over an account's contacts by the nightly job; windows end on `through` (a UTC day). */
+export const AccountUsage = z.strictObject({
+  through: z.string(),
+  logins7d: z.number().int().min(0),
+  logins30d: z.number().int().min(0),
+  /** logins in the 30 days before the last 30 */
+  loginsPrevious30d: z.number().int().min(0),
+  /** contacts with a login in the last 30 days */
+  activeContacts30d: z.number().int().min(0),
+  /** activeContacts30d ÷ seats; null when the account has no seats on record */
+  activeSeatShare: z.number().min(0).nullable(),
+  /** distinct features any contact used in the last 30 days */
+  featureBreadth30d: z.number().int().min(0),
+  /** (logins30d − loginsPrevious30d) ÷ loginsPrevious30d, e.g. −0.5 for a fall by half; null without a previous month */
+  loginTrend30d: z.number().nullable(),
+  members: z.array(AccountMember).default([]),
+});
+export type AccountUsage = z.infer<typeof AccountUsage>;
+
 /** A customer company. */
 export const Account = z.strictObject({
   id: z.string().min(1),
@@ -58,6 +87,8 @@ export const Account = z.strictObject({
   csmId: z.string().optional(),
   csmEmail: z.email().optional(),
   nps: NpsSummary.optional(),
+  /** usage over the account's contacts, computed nightly */
+  usage: AccountUsage.optional(),
 });
 export type Account = z.infer<typeof Account>;
 
