@@ -426,6 +426,16 @@ describe('rule problems: exact messages and positions', () => {
       [{ path: ['when', 'd', 'gte'], message: expect.stringContaining('compares against a date such as') }],
     ],
     [
+      'date with a one-digit day',
+      { d: { gte: '2026-12-1' } },
+      [{ path: ['when', 'd', 'gte'], message: expect.stringContaining('compares against a date such as') }],
+    ],
+    [
+      'date inside a list',
+      { d: { gte: ['2026-12-01'] } },
+      [{ path: ['when', 'd', 'gte'], message: expect.stringContaining('compares against a date such as') }],
+    ],
+    [
       'date as a number',
       { d: { gte: 20261201 } },
       [{ path: ['when', 'd', 'gte'], message: expect.stringContaining('compares against a date such as') }],
