@@ -1,5 +1,6 @@
 import { type Document, isAlias, LineCounter, parseDocument, visit } from 'yaml';
 import { printable } from './suggest.ts';
+import { decodeText, firstControl, type Position } from './text-decode.ts';
 
 /** One problem in a YAML file, positioned for `file:line:col  message`. */
 export interface YamlProblem {
@@ -34,9 +35,6 @@ export interface SafeYamlOptions {
   firstLine?: number;
 }
 
-const SIZE_WORDS = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-
 /**
  * Decodes and parses one YAML file without ever throwing: binary, non-UTF-8, oversized or too deeply
  * nested input, control characters and alias bombs each become one positioned problem, and YAML syntax
@@ -58,7 +56,7 @@ export function safeParseYaml(
     problems: [{ file, ...problem, line: problem.line + shift, message: printable(problem.message) }],
   });
 
-  const decoded = decode(input);
+  const decoded = decodeText(input, YAML_LIMITS.maxBytes);
   if ('problem' in decoded) return empty('', decoded.problem);
   const text = decoded.text.replace(/^\uFEFF/, '');
 
@@ -151,116 +149,6 @@ function tooDeep(): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-type Position = { line: number; col: number };
-
-function decode(input: string | Uint8Array): { text: string } | { problem: Position & { message: string } } {
-  const size = typeof input === 'string' ? utf8Length(input) : input.byteLength;
-  if (size > YAML_LIMITS.maxBytes)
-    return {
-      problem: {
-        line: 1,
-        col: 1,
-        message: `file is ${SIZE_WORDS(size)}, over the ${SIZE_WORDS(YAML_LIMITS.maxBytes)} limit for a YAML file (is this the right file? split it if it is)`,
-      },
-    };
-  if (typeof input === 'string') {
-    const nul = input.indexOf('\u0000');
-    if (nul >= 0) return { problem: binaryAt(positionOf(input, nul)) };
-    return { text: input };
-  }
-  const nul = input.indexOf(0);
-  if (nul >= 0) return { problem: binaryAt(bytePosition(input, nul)) };
-  const bad = firstInvalidUtf8(input);
-  if (bad !== undefined) {
-    const at = bytePosition(input, bad);
-    const hex = [...input.subarray(bad, bad + 1)]
-      .map((b) => `\\x${b.toString(16).padStart(2, '0')}`)
-      .join('');
-    return {
-      problem: {
-        ...at,
-        message: `file is not UTF-8 (byte ${hex} at line ${at.line}); save it as UTF-8 (in most editors: "Save with encoding" → UTF-8)`,
-      },
-    };
-  }
-  return { text: new TextDecoder('utf-8').decode(input) };
-}
-
-function binaryAt(at: Position): Position & { message: string } {
-  return {
-    ...at,
-    message: `file looks binary (a NUL byte at line ${at.line}); campaign files and front matter are UTF-8 text`,
-  };
-}
-
-function utf8Length(text: string): number {
-  // Exact only when it matters: a string near the limit is measured in UTF-8 bytes.
-  if (text.length * 3 <= YAML_LIMITS.maxBytes) return text.length;
-  return new TextEncoder().encode(text).byteLength;
-}
-
-function positionOf(text: string, index: number): Position {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: index - start + 1 };
-}
-
-function bytePosition(bytes: Uint8Array, index: number): Position {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < index; i++)
-    if (bytes[i] === 0x0a) {
-      line++;
-      start = i + 1;
-    }
-  return { line, col: index - start + 1 };
-}
-
-/** Offset of the first byte that breaks UTF-8, or undefined when the whole input is valid. */
-function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] ?? 0;
-    const need =
-      b < 0x80
-        ? 0
-        : b >= 0xc2 && b <= 0xdf
-          ? 1
-          : b >= 0xe0 && b <= 0xef
-            ? 2
-            : b >= 0xf0 && b <= 0xf4
-              ? 3
-              : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-    }
-    const second = bytes[i + 1] ?? 0;
-    // overlong forms, UTF-16 surrogates and code points above U+10FFFF
-    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f)) return i;
-    if ((b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
-    i += need + 1;
-  }
-  return undefined;
-}
-
-/** The first character YAML forbids (C0 controls other than tab and line breaks, DEL, C1 but NEL), if any. */
-function firstControl(text: string): { char: string; at: Position } | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const forbidden =
-      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
-      (code >= 0x7f && code <= 0x9f && code !== 0x85);
-    if (forbidden) return { char: text.charAt(i), at: positionOf(text, i) };
-  }
-  return undefined;
 }
 
 /**
