@@ -16,7 +16,7 @@ import { TABLES, type TableSpec } from '../functions/adapters/tables.ts';
 import { USAGE_EVENT_SOURCE } from '../functions/core/tracking/usage-events.ts';
 import { logicalIdOf, retention, tableById } from './cdk-helpers.ts';
 import type { LowtouchConfig } from './config.ts';
-import { createAlarmTopic, createReputationAlarms } from './constructs/alarms.ts';
+import { createAlarmTopic, createOperationalAlarms, createReputationAlarms } from './constructs/alarms.ts';
 import { LowtouchFunction } from './constructs/lowtouch-function.ts';
 import { DeadLetterQueue, QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import {
@@ -180,6 +180,7 @@ export class StatelessStack extends Stack {
       { bounceRate: config.breakerBounceRate, complaintRate: config.breakerComplaintRate },
       alarmActions,
     );
+    createOperationalAlarms(this, alarmActions);
 
     // Outputs whose description is an env var name feed `lowtouch ... --aws` (see docs/deploy.md).
     new CfnOutput(this, 'UsageBusName', { value: this.usageBus.eventBusName, description: ENV.usageBusName });

@@ -4,10 +4,12 @@ import type { OpsMetrics } from '../app/ports.ts';
 
 /** The CloudWatch namespace of every lowtouch metric (alarms in infra/ watch some of them). */
 export const METRICS_NAMESPACE = 'lowtouch';
+/** The one `service` dimension of every metric (alarms name it). */
+export const METRICS_SERVICE = 'lowtouch';
 
 /** Powertools Metrics for the functions: namespace lowtouch, one `service` dimension for all. */
 export function createMetrics(): Metrics {
-  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'lowtouch' });
+  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 }
 
 /** The OpsMetrics port on Powertools Metrics (EMF lines in the function's log). */

@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/adapters/powertools-metrics.ts';
+import { METRIC } from '../../functions/app/ports.ts';
 
 /** The topic every lowtouch alarm notifies: encrypted with a rotated key that CloudWatch may use, SSL only. */
 export function createAlarmTopic(scope: Construct): sns.Topic {
@@ -78,5 +80,50 @@ export function createReputationAlarms(
   return [
     alarm('BounceRateAlarm', 'Reputation.BounceRate', thresholds.bounceRate, 'bounce'),
     alarm('ComplaintRateAlarm', 'Reputation.ComplaintRate', thresholds.complaintRate, 'complaint'),
+  ];
+}
+
+/**
+ * Alarms on the operational metrics the functions emit (namespace lowtouch, see docs/runtime.md):
+ * any malformed queue record, any send with an unknown outcome, any breaker trip.
+ */
+export function createOperationalAlarms(
+  scope: Construct,
+  actions: cloudwatch.IAlarmAction[],
+): cloudwatch.Alarm[] {
+  const alarm = (id: string, metricName: string, why: string) => {
+    const created = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: `lowtouch: ${metricName} ≥ 1 in 5 minutes. ${why}`,
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of actions) created.addAlarmAction(action);
+    return created;
+  };
+  return [
+    alarm(
+      'MalformedRecordsAlarm',
+      METRIC.malformedRecords,
+      'A queue record did not parse and is on its way to the DLQ; the function log names the queue and the issue.',
+    ),
+    alarm(
+      'UnknownOutcomesAlarm',
+      METRIC.unknownOutcomes,
+      'SES gave no answer for a send; it is not re-sent. Check the lowtouch.unknown-outcomes events.',
+    ),
+    alarm(
+      'BreakerTripsAlarm',
+      METRIC.breakerTrips,
+      'The reputation breaker paused sending; `lowtouch breaker status` says why.',
+    ),
   ];
 }
