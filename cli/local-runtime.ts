@@ -31,6 +31,7 @@ import { recordEmailEvent } from '../functions/app/record-email-event.ts';
 import type { SendMessage } from '../functions/app/send-step.ts';
 import { createStepRenderer } from '../functions/app/step-renderer.ts';
 import { type PlanShardMessage, tick } from '../functions/app/tick.ts';
+import { ctaActionLinks } from '../functions/app/cta-pages.ts';
 import { handleUnsubscribe } from '../functions/app/unsubscribe.ts';
 import type { Program } from '../functions/core/campaign/program.ts';
 import type { SigningKey } from '../functions/core/sending/unsubscribe-token.ts';
@@ -258,7 +259,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
           inputs: kpiSource,
           rollups: ingest,
           model: healthModelOf(program),
-          ctas: new DynamoCtaStore(db, tables.state),
+          ctas: new DynamoCtaStore(db, tables.ctas),
           events: publisher,
           digest: new SesDigestSender(
             sesSender,
@@ -266,6 +267,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
             program.policy.spec.brand,
             clock,
             LOCAL_SENDER.fromAddress,
+            {
+              csms: program.policy.spec.csms,
+              ctaLinks: (key) => ctaActionLinks(LOCAL_UNSUBSCRIBE_URL, LOCAL_SIGNING_KEY, key, clock.now()),
+            },
           ),
           clock,
           log,

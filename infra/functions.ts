@@ -70,12 +70,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memorySize: 1024,
     timeoutSeconds: 60,
     trigger: { kind: 'queue', queue: 'send', batchSize: 10, sender: true },
+    // ctas: csm-alert steps raise CTAs (one per account) instead of sending email.
     tables: {
       contacts: 'readWrite',
       accounts: 'read',
       sends: 'readWrite',
       state: 'readWrite',
       suppressions: 'read',
+      ctas: 'readWrite',
     },
     sendsTo: ['send'],
     sendsEmail: true,
@@ -115,7 +117,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     trigger: { kind: 'url' },
     // Topic opt-outs live on the contact; the send is marked unsubscribed for the KPIs.
-    tables: { contacts: 'readWrite', sends: 'readWrite', state: 'readWrite' },
+    // Also the preference center (contacts) and the CTA acknowledge/close pages (ctas, accounts).
+    tables: { contacts: 'readWrite', sends: 'readWrite', state: 'readWrite', ctas: 'readWrite', accounts: 'read' },
     readsSigningKey: true,
   },
   {
@@ -126,7 +129,15 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 900,
     trigger: { kind: 'schedule', schedule: 'nightly' },
     // contacts: readWrite because the job writes refreshed usage rollups back.
-    tables: { accounts: 'readWrite', contacts: 'readWrite', usage: 'read', state: 'readWrite' },
+    tables: {
+      accounts: 'readWrite',
+      contacts: 'readWrite',
+      usage: 'read',
+      state: 'readWrite',
+      ctas: 'readWrite',
+    },
+    // signs the digest's acknowledge/close links
+    readsSigningKey: true,
     putsEvents: true,
     sendsEmail: true,
   },

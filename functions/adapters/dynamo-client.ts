@@ -52,6 +52,7 @@ export function localTableNames(prefix = 'lowtouch-'): TableNames {
     sends: `${prefix}sends`,
     events: `${prefix}events`,
     state: `${prefix}state`,
+    ctas: `${prefix}ctas`,
     suppressions: `${prefix}suppressions`,
   };
 }

@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { CtaStore } from '../app/ctas.ts';
 import type { KpiSource } from '../app/export-kpis.ts';
 import type { HealthInputs } from '../app/nightly-health.ts';
+import { CtaRecord, newCtaRecord } from '../core/accounts/cta-lifecycle.ts';
 import type { Cta } from '../core/accounts/ctas.ts';
 import type { ContactEnrollment } from '../core/kpi/inputs.ts';
 import type { SendRecord } from '../core/sending/send.ts';
@@ -102,7 +103,7 @@ export class DynamoKpiSource implements KpiSource, HealthInputs {
   }
 }
 
-/** CTAs in the state table (pk `cta`, sk = the dedupe key); a conditional put raises each key once. */
+/** CTAs in their own table, keyed by the dedupe key; a conditional put raises each key once. */
 export class DynamoCtaStore implements CtaStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -114,8 +115,43 @@ export class DynamoCtaStore implements CtaStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: 'cta', sk: cta.key, ...cta },
-          ConditionExpression: 'attribute_not_exists(sk)',
+          Item: newCtaRecord(cta),
+          ConditionExpression: 'attribute_not_exists(#key)',
+          ExpressionAttributeNames: { '#key': 'key' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<CtaRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { key }, ConsistentRead: true }),
+    );
+    return result.Item ? CtaRecord.parse(result.Item) : undefined;
+  }
+
+  async listAll(): Promise<CtaRecord[]> {
+    const records: CtaRecord[] = [];
+    for (const item of await scanAll(this.db, { TableName: this.table })) {
+      const parsed = CtaRecord.safeParse(item);
+      if (parsed.success) records.push(parsed.data);
+    }
+    return records;
+  }
+
+  async save(record: CtaRecord, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: CtaRecord.parse(record),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
       );
       return true;

@@ -4,6 +4,7 @@ import { healthModelOf, type NightlyHealthDeps } from '../app/nightly-health.ts'
 import type { PlanShardDeps } from '../app/plan-shard.ts';
 import type { TrackerDeps } from '../app/record-email-event.ts';
 import type { SendStepDeps } from '../app/send-step.ts';
+import { ctaActionLinks } from '../app/cta-pages.ts';
 import { createStepRenderer } from '../app/step-renderer.ts';
 import type { CampaignInfo } from '../core/kpi/inputs.ts';
 import { DynamoCtaStore, DynamoKpiSource } from './dynamo-kpi-source.ts';
@@ -28,6 +29,14 @@ import {
   trackerDeps,
 } from './runtime-wiring.ts';
 import { SesDigestSender } from './ses-digest-sender.ts';
+
+/** Signs the digest's acknowledge/close links with the first key under the configured link base URL. */
+async function ctaLinkSigner(clock: { now(): number }) {
+  const [key] = await signingKeys();
+  const base = lambdaEnv()[ENV.unsubscribeBaseUrl];
+  if (!key || !base) return undefined;
+  return (ctaKey: string) => ctaActionLinks(base, key, ctaKey, clock.now());
+}
 import { TokenBucket } from './token-bucket.ts';
 
 /** Each use case's dependencies for one function, built on first use and kept for the next invocations. */
@@ -67,7 +76,10 @@ export function lambdaDeps(fn: LambdaFunction) {
         model: healthModelOf(program),
         ctas: new DynamoCtaStore(wiring.db, wiring.tables.ctas),
         events: wiring.publisher,
-        digest: new SesDigestSender(sesSender(), catalog, program.policy.spec.brand, wiring.clock),
+        digest: new SesDigestSender(sesSender(), catalog, program.policy.spec.brand, wiring.clock, undefined, {
+          csms: program.policy.spec.csms,
+          ctaLinks: await ctaLinkSigner(wiring.clock),
+        }),
         clock: wiring.clock,
         log: wiring.log,
       };

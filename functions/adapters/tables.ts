@@ -75,6 +75,8 @@ export const TABLES = {
     sortKey: S('sk'),
     ttlAttribute: 'expiresAt',
   },
+  /** CTAs with their lifecycle, keyed by account#type#reason[#occurrence]; a conditional put raises each once */
+  ctas: { id: 'ctas', envKey: 'LOWTOUCH_TABLE_CTAS', partitionKey: S('key') },
   /** application-level suppression list, keyed by lower-cased address */
   suppressions: { id: 'suppressions', envKey: 'LOWTOUCH_TABLE_SUPPRESSIONS', partitionKey: S('email') },
 } as const satisfies Record<string, TableSpec>;

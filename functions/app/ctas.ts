@@ -1,4 +1,5 @@
 import { type CsmDigest, type Cta, digestByCsm } from '../core/accounts/ctas.ts';
+import type { CtaRecord } from '../core/accounts/cta-lifecycle.ts';
 import type { Account } from '../core/shared/domain.ts';
 import type { EventPublisher, Log } from './ports.ts';
 import { EVENT_SOURCE } from './send-step.ts';
@@ -8,8 +9,14 @@ export const CTA_DETAIL_TYPE = 'lowtouch.cta';
 
 /** Stores CTAs. The real adapter writes with a conditional put on the key, so a CTA is raised once. */
 export interface CtaStore {
-  /** Stores the CTA unless one with the same key exists; true when this call stored it. */
+  /** Stores the CTA (open, with its due date) unless one with the same key exists; true when this call stored it. */
   raiseIfNew(cta: Cta): Promise<boolean>;
+  /** One CTA by key. */
+  get(key: string): Promise<CtaRecord | undefined>;
+  /** Every stored CTA (few: one per account and reason), for the digest and the KPIs. */
+  listAll(): Promise<CtaRecord[]>;
+  /** Writes a lifecycle change if the stored version is still `expectedVersion`; false on a concurrent change. */
+  save(record: CtaRecord, expectedVersion: number): Promise<boolean>;
 }
 
 /** Delivers a CSM's daily digest (rendered with the csm/digest template by the adapter). */

@@ -1,4 +1,5 @@
 import { linkPageOf } from '../core/sending/signed-link.ts';
+import { CTA_PAGE, type CtaPageDeps, handleCtaPage } from './cta-pages.ts';
 import type { PageResponse } from './page-shell.ts';
 import { handlePreferences, PREFERENCES_PAGE, type PreferenceCenterDeps } from './preference-center.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from './unsubscribe.ts';
@@ -17,6 +18,7 @@ export interface LinkRequest {
 export interface LinkPagesDeps {
   unsubscribe: UnsubscribeDeps;
   preferences: PreferenceCenterDeps;
+  cta: CtaPageDeps;
 }
 
 /**
@@ -28,6 +30,8 @@ export async function routeLinkPage(request: LinkRequest, deps: LinkPagesDeps): 
   switch (linkPageOf(request.path)) {
     case PREFERENCES_PAGE:
       return handlePreferences({ method: request.method, token, form: request.form }, deps.preferences);
+    case CTA_PAGE:
+      return handleCtaPage({ method: request.method, token, form: request.form }, deps.cta);
     default:
       return handleUnsubscribe({ method: request.method, token, sendId: request.query.s }, deps.unsubscribe);
   }

@@ -1,3 +1,4 @@
+import { ctaNeedsOwner } from '../core/accounts/cta-lifecycle.ts';
 import { type Cta, CtaConfig, evaluateCtas } from '../core/accounts/ctas.ts';
 import { scoreHealth } from '../core/accounts/health.ts';
 import { assignTier } from '../core/accounts/tiers.ts';
@@ -181,7 +182,9 @@ export async function runNightlyHealth(
     updated.push(next);
   }
   result.ctasRaised = raised.length;
-  const digests = await sendCtaDigests({ ctas: raised, accounts: updated, day }, deps);
+  // The digest lists every CTA still waiting for its owner (open, acknowledged, or back from a snooze).
+  const waiting = (await deps.ctas.listAll()).filter((record) => ctaNeedsOwner(record, now));
+  const digests = await sendCtaDigests({ ctas: waiting, accounts: updated, day }, deps);
   result.digestsSent = digests.sent;
   result.digestsFailed = digests.failed;
   deps.log?.info('nightly health done', { ...result });

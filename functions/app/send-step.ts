@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { campaignAlertCta } from '../core/accounts/cta-lifecycle.ts';
 import { contactIneligibleAt } from '../core/campaign/eligibility.ts';
 import { capAllows, capUsage } from '../core/campaign/frequency-cap.ts';
 import type { PlanState } from '../core/campaign/plan-state.ts';
 import { mailPausedUntil } from '../core/sending/preferences.ts';
 import type { SendRecord } from '../core/sending/send.ts';
 import { SKIP_IS_FINAL, type SkipReason } from '../core/sending/skip-reason.ts';
-import type { Contact } from '../core/shared/domain.ts';
+import type { Account, Contact } from '../core/shared/domain.ts';
 import { redactEmails } from '../core/shared/redact.ts';
 import { hourOf } from '../core/tracking/reputation.ts';
+import { type CtaStore, raiseCtas } from './ctas.ts';
 import {
   type AccountRepository,
   type BreakerFlag,
@@ -73,6 +75,8 @@ export interface SendStepDeps {
   sender: EmailSender;
   queue: MessageQueue<SendMessage>;
   publisher: EventPublisher;
+  /** where csm-alert steps raise their CTAs */
+  ctas: CtaStore;
   metrics: OpsMetrics;
   reputation: ReputationLog;
   limiter: RateLimiter;
@@ -160,7 +164,7 @@ async function deliver(message: SendMessage, deps: SendStepDeps): Promise<SendOu
     return skipOrDefer(ineligible, Date.parse(opens));
   }
 
-  if (send.channel === 'csm-alert') return raiseCsmAlert(send, contact, account.csmId, at, deps);
+  if (send.channel === 'csm-alert') return raiseCsmAlert(send, account, at, deps);
 
   const blocked = await consentBlock(send, contact, stored.plan, now, deps);
   if (blocked) return skipOrDefer(blocked.reason, blocked.retryAt);
@@ -258,31 +262,23 @@ async function consentBlock(
 
 async function raiseCsmAlert(
   send: SendRecord,
-  contact: Contact,
-  csmId: string | undefined,
+  account: Account,
   at: string,
   deps: SendStepDeps,
 ): Promise<SendOutcome> {
   if (!(await deps.sends.transition(send.sendId, 'claimed', 'sending', at))) {
     return { outcome: 'duplicate', status: 'moved' };
   }
-  await deps.publisher.publish([
-    {
-      source: EVENT_SOURCE,
-      detailType: 'lowtouch.cta',
-      detail: {
-        type: 'campaign-step',
-        sendId: send.sendId,
-        campaignId: send.campaignId,
-        stepId: send.stepId,
-        accountId: send.accountId,
-        contactId: contact.id,
-        ...(csmId ? { csmId } : {}),
-        raisedAt: at,
-      },
-    },
-  ]);
-  const messageId = `cta:${send.sendId}`;
+  // The same path as the nightly rules: one CTA per account and step, however many contacts matched.
+  const cta = campaignAlertCta({
+    account,
+    campaignId: send.campaignId,
+    stepId: send.stepId,
+    occurrence: send.occurrence,
+    now: Date.parse(at),
+  });
+  await raiseCtas({ candidates: [cta] }, { ctas: deps.ctas, events: deps.publisher, log: deps.log });
+  const messageId = `cta:${cta.key}`;
   await deps.sends.transition(send.sendId, 'sending', 'sent', at, { messageId, sentAt: at });
   return { outcome: 'sent', messageId };
 }

@@ -96,7 +96,7 @@ describe('data layer on dynalite', () => {
 
   it('raises a CTA once per dedupe key', async () => {
     const w = await wiring();
-    const store = new DynamoCtaStore(w.db, w.tables.state);
+    const store = new DynamoCtaStore(w.db, w.tables.ctas);
     const cta = {
       key: 'a1#renewal-due#2027-02-20',
       accountId: 'a1',

@@ -164,6 +164,9 @@ export async function createHarness(
   return {
     clock,
     domain,
+    /** this run's table names and signing key, for tests that drive the Lambda handlers themselves */
+    tables,
+    signingKey: KEY,
     repos,
     publisher,
     sendQueue,

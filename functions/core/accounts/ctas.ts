@@ -4,7 +4,7 @@ import type { Account, DailyUsage, Health, NpsResponse, Tier } from '../shared/d
 import { IsoDateTime } from '../shared/domain.ts';
 
 /** Why a CSM should act on an account. */
-export const CtaType = z.enum(['renewal-due', 'health-red', 'nps-detractor', 'usage-drop']);
+export const CtaType = z.enum(['renewal-due', 'health-red', 'nps-detractor', 'usage-drop', 'campaign-alert']);
 export type CtaType = z.infer<typeof CtaType>;
 
 /** A call to action for the human owner of an account; ids only, no personal data. */
@@ -167,7 +167,7 @@ export interface CsmDigest {
   items: DigestItem[];
 }
 
-const TYPE_ORDER: readonly CtaType[] = ['health-red', 'renewal-due', 'nps-detractor', 'usage-drop'];
+const TYPE_ORDER: readonly CtaType[] = ['health-red', 'renewal-due', 'nps-detractor', 'usage-drop', 'campaign-alert'];
 
 /** Groups CTAs per CSM for the daily digest, most urgent type first, then by account. */
 export function digestByCsm(ctas: readonly Cta[], accounts: readonly Account[]): CsmDigest[] {
@@ -210,6 +210,7 @@ const RESPOND_WITHIN_DAYS: Record<Exclude<CtaType, 'renewal-due'>, number> = {
   'health-red': 2,
   'nps-detractor': 3,
   'usage-drop': 7,
+  'campaign-alert': 7,
 };
 
 /** A one-line English reason for a CTA, built from its facts. */
@@ -224,6 +225,8 @@ export function describeCta(cta: Cta): string {
       return `NPS answer ${f.score ?? '?'} from contact ${f.contactId ?? '?'}`;
     case 'usage-drop':
       return `Logins down ${f.dropPercent ?? '?'}% over 30 days (${f.logins30d ?? '?'} against ${f.loginsPrevious30d ?? '?'})`;
+    case 'campaign-alert':
+      return `Campaign ${f.campaignId ?? '?'}, step ${f.stepId ?? '?'}`;
   }
 }
 

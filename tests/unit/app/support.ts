@@ -1,4 +1,6 @@
+import { InMemoryCtaStore } from '../../../functions/adapters/memory/ctas.ts';
 import { InMemoryEmailSender } from '../../../functions/adapters/memory/email-sender.ts';
+import { InMemoryMetrics } from '../../../functions/adapters/memory/metrics.ts';
 import { InMemoryQueue } from '../../../functions/adapters/memory/queue.ts';
 import {
   InMemoryAccounts,
@@ -13,7 +15,6 @@ import type { BusEvent, StepRenderer } from '../../../functions/app/ports.ts';
 import type { SendMessage, SendStepDeps } from '../../../functions/app/send-step.ts';
 import type { SendRecord } from '../../../functions/core/sending/send.ts';
 import { Account, Contact } from '../../../functions/core/shared/domain.ts';
-import { InMemoryMetrics } from '../../../functions/adapters/memory/metrics.ts';
 
 export const T0 = Date.parse('2026-11-24T02:00:00Z'); // a Tuesday, 11:00 in Tokyo
 
@@ -102,6 +103,7 @@ export async function sendWorld() {
   const queue = new InMemoryQueue<SendMessage>();
   const sender = new InMemoryEmailSender();
   const published: BusEvent[] = [];
+  const ctas = new InMemoryCtaStore();
   await accounts.put(account('a1', { csmId: 'csm-1' }));
   await contacts.put(contact('c1', 'a1'));
   const deps: SendStepDeps = {
@@ -115,6 +117,7 @@ export async function sendWorld() {
     sender,
     queue,
     publisher: { publish: async (batch) => void published.push(...batch) },
+    ctas,
     metrics,
     reputation: state.reputation(),
     limiter: { take: async () => {}, penalize: () => {} },
@@ -138,6 +141,7 @@ export async function sendWorld() {
     queue,
     sender,
     published,
+    ctas,
     deps,
   };
 }

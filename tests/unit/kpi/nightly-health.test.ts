@@ -149,12 +149,14 @@ describe('nightly health job', () => {
       tierChanges: 0,
       ctasRaised: 0,
       ctaDuplicates: 2,
-      digestsSent: 0,
     });
     const nextNight = await runNightlyHealth({}, { ...deps, clock: { now: () => NOW + 86_400_000 } });
-    expect(nextNight).toMatchObject({ ctasRaised: 0, digestsSent: 0 });
+    expect(nextNight).toMatchObject({ ctasRaised: 0 });
     expect(events.events.length).toBe(published);
-    expect(digest.sent).toHaveLength(2);
+    // The digest keeps listing the CTAs still waiting for their owner, each CTA once per digest.
+    const keys = digest.sent.at(-1)?.digest.items.map((item) => item.cta.key) ?? [];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBeGreaterThan(0);
   });
 
   it('honours CTA thresholds from the input', async () => {
