@@ -102,6 +102,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           pending.push(...organicDay(usageRng.fork(`${who.contact.id}/${day}`), who, now, lifted));
         }
       }
+      for (const churn of data.churns.filter((c) => c.at <= now && c.at > now - HOUR))
+        await churnAccount(runtime, churn.accountId, churn.at);
       // What people and mail providers did during the past hour arrives before the tick, in time order.
       const due = pending.filter((e) => e.at <= now).sort((a, b) => a.at - b.at);
       pending = pending.filter((e) => e.at > now);
@@ -152,6 +154,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await runtime.stop();
     throw error;
   }
+}
+
+/** The customer cancels: the account is churned from that instant on (the planner stops mailing it). */
+async function churnAccount(runtime: LocalRuntime, accountId: string, at: number): Promise<void> {
+  const account = await runtime.repos.accounts.get(accountId);
+  if (!account || account.status === 'churned') return;
+  await runtime.repos.accounts.put({ ...account, status: 'churned', churnedAt: new Date(at).toISOString() });
 }
 
 /** Runs `work` over `items`, 16 at a time (seeding: independent writes). */

@@ -20,7 +20,16 @@ export interface DemoData {
   accounts: Account[];
   contacts: DemoContact[];
   usage: DailyUsage[];
+  /** accounts that cancel during the simulated days (the simulation marks them churned at that instant) */
+  churns: { accountId: string; at: number }[];
 }
+
+/**
+ * Declining accounts: every contact is fading (at-risk), so their health turns red. A third of them
+ * cancel during the run, which gives the churn and LTV KPIs real events (about 6% of accounts a month).
+ */
+const isDeclining = (accountIndex: number) => accountIndex % 9 === 1 || accountIndex % 9 === 5;
+const churnsDuringRun = (accountIndex: number) => accountIndex % 18 === 1;
 
 /** The demo product's features, as campaigns/product.yaml names them. */
 export const FEATURES = [
@@ -72,6 +81,29 @@ const JA_NAMES = [
   'Daiki',
 ];
 const JA_FAMILY = ['Sato', 'Suzuki', 'Takahashi', 'Tanaka', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura'];
+/** How Japanese contacts write their names (the romaji stays in their addresses only). */
+const KANJI: Record<string, string> = {
+  Aiko: '愛子',
+  Haruto: '陽翔',
+  Yui: '結衣',
+  Sota: '蒼太',
+  Mei: '芽衣',
+  Ren: '蓮',
+  Hina: '陽菜',
+  Kaito: '海斗',
+  Sakura: 'さくら',
+  Riku: '陸',
+  Yuna: '優奈',
+  Daiki: '大輝',
+  Sato: '佐藤',
+  Suzuki: '鈴木',
+  Takahashi: '高橋',
+  Tanaka: '田中',
+  Watanabe: '渡辺',
+  Ito: '伊藤',
+  Yamamoto: '山本',
+  Nakamura: '中村',
+};
 const EN_NAMES = [
   'Olivia',
   'Liam',
@@ -132,13 +164,22 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
     });
   }
 
+  const churns: DemoData['churns'] = [];
+  accounts.forEach((account, index) => {
+    if (!churnsDuringRun(index) || account.status !== 'active') return;
+    const lastDay = Math.max(1, days - 2);
+    churns.push({
+      accountId: account.id,
+      at: start + rng.int(1, lastDay) * DAY_MS + rng.int(1, 22) * 3_600_000,
+    });
+  });
   const contacts: DemoContact[] = [];
   const usage: DailyUsage[] = [];
   for (let i = 0; i < contactCount; i++) {
     const account = accounts[i % accountCount];
     if (!account) continue;
     const ja = account.locale === 'ja' ? rng.chance(0.9) : rng.chance(0.1);
-    const persona: Persona = rng.pick([
+    const picked: Persona = rng.pick([
       'power',
       'power',
       'steady',
@@ -149,6 +190,7 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       'new',
       'new',
     ]);
+    const persona: Persona = isDeclining(i % accountCount) ? 'at-risk' : picked;
     const first = rng.pick(ja ? JA_NAMES : EN_NAMES);
     const family = rng.pick(ja ? JA_FAMILY : EN_FAMILY);
     const id = `c-${String(i + 1).padStart(4, '0')}`;
@@ -162,7 +204,7 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       id,
       accountId: account.id,
       email: `${first}.${family}.${i + 1}@${account.id}.example`.toLowerCase(),
-      name: ja ? `${family} ${first}` : `${first} ${family}`,
+      name: ja ? `${KANJI[family] ?? family} ${KANJI[first] ?? first}` : `${first} ${family}`,
       locale: ja ? 'ja' : 'en',
       ...(zone ? { timeZone: zone } : {}),
       // the first person of each account administers it, the second may own or pay for it
@@ -186,7 +228,7 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
     };
     contacts.push({ contact, persona, machineOpener: rng.chance(0.35), bounces: rng.chance(0.012) });
   }
-  return { accounts, contacts, usage };
+  return { accounts, contacts, usage, churns };
 }
 
 function usageHistory(rng: Random, contact: Contact, persona: Persona, start: number) {
