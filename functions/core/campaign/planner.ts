@@ -109,6 +109,15 @@ interface RunContext {
   oldestCounted: number | undefined;
 }
 
+/** The hash key of the program-wide holdout: the same draw for a contact in every campaign. */
+export const GLOBAL_HOLDOUT_KEY = '*program*';
+
+/** Whether a contact is in the policy's global holdout: enrolled everywhere, emailed nowhere. */
+export function inGlobalHoldout(program: Program, contactId: string): boolean {
+  const share = program.policy.globalHoldoutFraction;
+  return share > 0 && unitHash(contactId, GLOBAL_HOLDOUT_KEY, 'holdout') < share;
+}
+
 /** Decides, for one contact at one instant, what every active campaign should do. Pure. */
 export function planContact(program: Program, input: PlanInput): Decision[] {
   const { contact, state, now } = input;
@@ -155,7 +164,9 @@ function planCampaign(ctx: RunContext, campaign: CompiledCampaign): void {
   } else {
     if (ctx.ineligible || !mayEnter(campaign, enrollment, subject, occurrence)) return;
     const seq = (enrollment?.seq ?? 0) + 1;
-    const holdout = unitHash(ctx.contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
+    const holdout =
+      inGlobalHoldout(ctx.program, ctx.contact.id) ||
+      unitHash(ctx.contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
     decisions.push({
       type: 'enroll',
       campaignId: campaign.id,

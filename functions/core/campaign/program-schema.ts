@@ -218,6 +218,8 @@ export const PolicyFile = z.strictObject({
   frequencyCap: z.strictObject({ max: z.number().int().min(1), per: UnsignedDuration }),
   reentry: Reentry.default('never'),
   stepExpiry: UnsignedDuration.default('7d'),
+  /** a share of contacts that no campaign ever emails, to measure the lift of the whole program */
+  globalHoldout: Percent.default('0%'),
   brand: z.strictObject({
     company: BrandText,
     address: BrandText,

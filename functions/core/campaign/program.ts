@@ -78,6 +78,8 @@ export interface CompiledPolicy {
   capMax: number;
   capPerMs: number;
   stepExpiryMs: number;
+  /** share of contacts kept out of every campaign's emails (policy globalHoldout), 0–1 */
+  globalHoldoutFraction: number;
 }
 
 /** Everything loaded from campaigns/: the one object the planner, health and tiers run on. */

@@ -75,6 +75,7 @@ export function policyView(data: unknown, issues: RuleIssue[]): { policy: Compil
       capMax: spec.frequencyCap.max,
       capPerMs: parseDuration(spec.frequencyCap.per) ?? 0,
       stepExpiryMs: parseDuration(spec.stepExpiry) ?? 0,
+      globalHoldoutFraction: Number.parseFloat(spec.globalHoldout) / 100,
     },
   };
 }
