@@ -23,7 +23,7 @@ import {
 import { LOCAL_SENDER, loadProgramOrThrow } from '../local-runtime.ts';
 import { addConnectionOptions, connectionFlagsOf } from '../options.ts';
 import { isPersonaName, PERSONA_NAMES, type PersonaName } from '../personas.ts';
-import { DEFAULT_PERSONA, sampleSend } from './preview.ts';
+import { DEFAULT_PERSONA, sampleSend } from './preview-sample.ts';
 
 /** The header that marks a test email; no send record exists for it, so it never reaches the KPIs. */
 export const TEST_HEADER = { name: 'X-Lowtouch-Test', value: 'true' } as const;
