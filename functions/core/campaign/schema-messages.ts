@@ -95,7 +95,7 @@ export function describeSchema(schema: AnySchema | undefined): string | undefine
     return `one of ${node.options.map((o: AnySchema) => describeSchema(o) ?? 'another form').join(' or ')}`;
   if (node instanceof z.ZodArray) return TYPE_WORDS.array;
   if (node instanceof z.ZodString) return TYPE_WORDS.string;
-  if (node instanceof z.ZodNumber) return TYPE_WORDS.number;
+  if (node instanceof z.ZodNumber) return node.format === 'safeint' ? TYPE_WORDS.int : TYPE_WORDS.number;
   if (node instanceof z.ZodBoolean) return TYPE_WORDS.boolean;
   return undefined;
 }
