@@ -34,6 +34,11 @@ export interface FunctionSpec {
   putsEvents?: boolean;
   /** may write KPI exports to the bucket */
   writesExports?: boolean;
+  /**
+   * X-Ray: every invocation is traced unless this is 'pass-through' (only requests that arrive
+   * traced, which queue messages from EventBridge never do)
+   */
+  tracing?: 'pass-through';
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -91,6 +96,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memorySize: 512,
     timeoutSeconds: 60,
     trigger: { kind: 'queue', queue: 'emailEvents', batchSize: 10, maxBatchingWindowSeconds: 5 },
+    // Several invocations per email, each a few DynamoDB writes: a trace of each would cost more than
+    // the function itself (docs/costs.md); its failures show in the logs, metrics and the DLQ alarm.
+    tracing: 'pass-through',
     tables: {
       events: 'readWrite',
       sends: 'readWrite',
@@ -107,6 +115,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memorySize: 512,
     timeoutSeconds: 60,
     trigger: { kind: 'queue', queue: 'usage', batchSize: 10, maxBatchingWindowSeconds: 5 },
+    // One invocation per few product events, like the email-event tracker: not worth a trace each.
+    tracing: 'pass-through',
     tables: { usage: 'readWrite', contacts: 'readWrite', accounts: 'readWrite', state: 'readWrite' },
   },
   {
@@ -117,8 +127,16 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     trigger: { kind: 'url' },
     // Topic opt-outs live on the contact; the send is marked unsubscribed for the KPIs.
-    // Also the preference center (contacts) and the CTA acknowledge/close pages (ctas, accounts).
-    tables: { contacts: 'readWrite', sends: 'readWrite', state: 'readWrite', ctas: 'readWrite', accounts: 'read' },
+    // Also the preference center (contacts), the CTA acknowledge/close pages (ctas, accounts) and the NPS
+    // survey page, whose answers go through ingest (daily usage rows, the account's latest NPS).
+    tables: {
+      contacts: 'readWrite',
+      sends: 'readWrite',
+      state: 'readWrite',
+      ctas: 'readWrite',
+      accounts: 'readWrite',
+      usage: 'readWrite',
+    },
     readsSigningKey: true,
   },
   {

@@ -159,7 +159,14 @@ export class StatelessStack extends Stack {
           ? { ...environment, [ENV.unsubscribeBaseUrl]: unsubscribeBaseUrl }
           : environment,
         deadLetterQueue: spec.trigger.kind === 'schedule' ? asyncInvokeDlq.queue : undefined,
+        ...(spec.tracing === 'pass-through' ? { tracing: lambda.Tracing.PASS_THROUGH } : {}),
       });
+      if (spec.tracing === 'pass-through') {
+        Validations.of(fn.fn).acknowledge({
+          id: 'Serverless-LambdaTracing',
+          reason: `${spec.id} runs several times per email or usage event; an X-Ray trace of every invocation would cost more than the function (docs/costs.md). Its failures show in its logs, its metrics and its queue's DLQ alarm.`,
+        });
+      }
       this.functions.set(spec.id, fn);
       this.grant(fn, spec, props);
       if (spec.trigger.kind === 'url') {

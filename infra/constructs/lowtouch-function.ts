@@ -29,6 +29,8 @@ export interface LowtouchFunctionProps {
   environment: Record<string, string>;
   /** async-invocation dead-letter queue, for functions that a schedule invokes */
   deadLetterQueue?: sqs.IQueue;
+  /** X-Ray mode; ACTIVE (every invocation traced) unless a high-volume consumer opts out */
+  tracing?: lambda.Tracing;
 }
 
 /**
@@ -77,7 +79,7 @@ export class LowtouchFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         ...props.environment,

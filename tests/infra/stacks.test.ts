@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('functions', () => {
-  it('run Node.js 22 on arm64 with tracing, JSON logs and a log group with retention', () => {
+  it('run Node.js 22 on arm64 with JSON logs and a log group with retention', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(FUNCTIONS.length);
     for (const fn of Object.values(functions) as Resource[]) {
@@ -34,7 +34,6 @@ describe('functions', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
       });
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
@@ -55,6 +54,16 @@ describe('functions', () => {
         [ENV.fromAddress]: 'success@mail.example.com',
       });
     }
+  });
+
+  it('trace every invocation with X-Ray, except the two high-volume event consumers', () => {
+    for (const spec of FUNCTIONS) {
+      const fn = stateless.toJSON().Resources[fnLogicalId(spec.id)] as Resource;
+      const mode = spec.tracing === 'pass-through' ? 'PassThrough' : 'Active';
+      expect(fn.Properties.TracingConfig, spec.id).toEqual({ Mode: mode });
+    }
+    const passThrough = FUNCTIONS.filter((f) => f.tracing === 'pass-through').map((f) => f.id);
+    expect(passThrough).toEqual(['RecordEmailEvents', 'IngestUsage']);
   });
 
   it('give scheduled functions a dead-letter queue for failed async invocations', () => {
