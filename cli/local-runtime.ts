@@ -8,6 +8,7 @@ import {
   startLocalEmulators,
 } from '../functions/adapters/local-emulators.ts';
 import { openLocalTables } from '../functions/adapters/local-tables.ts';
+import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
@@ -40,7 +41,6 @@ import { SesEventBridgeEvent } from '../functions/core/tracking/ses-events.ts';
 import type { UsageEvent } from '../functions/core/tracking/usage-events.ts';
 import { type Chaos, NO_CHAOS } from './chaos.ts';
 import { randomStream } from './demo/random.ts';
-import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 
 /** The signing key of local runs only; deployed stacks keep theirs in Secrets Manager. */
 export const LOCAL_SIGNING_KEY: SigningKey = {
