@@ -3,7 +3,7 @@ import type { Program } from '../core/campaign/program.ts';
 import type { SigningKey } from '../core/sending/unsubscribe-token.ts';
 import { DAY_MS } from '../core/shared/duration.ts';
 import { DynamoCtaStore } from './dynamo-kpi-source.ts';
-import { repositories, unsubscribeDeps, type Wiring } from './runtime-wiring.ts';
+import { ingestDeps, repositories, unsubscribeDeps, type Wiring } from './runtime-wiring.ts';
 
 /** How long a preference, survey or CTA link keeps working. */
 export const LINK_MAX_AGE_MS = { preferences: 365 * DAY_MS, cta: 90 * DAY_MS, survey: 30 * DAY_MS } as const;
@@ -44,5 +44,6 @@ export function linkPagesDeps(
       csmLocales: Object.fromEntries(Object.entries(policy.csms).map(([id, csm]) => [id, csm.locale])),
       fallbackTimeZone: policy.fallbackTimeZone,
     },
+    survey: { ingest: ingestDeps(wiring), keys, maxTokenAgeMs: LINK_MAX_AGE_MS.survey, linkBaseUrl },
   };
 }

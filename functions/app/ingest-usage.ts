@@ -81,7 +81,8 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
   }
   const expiresAt = Math.floor(Date.parse(event.at) / 1000) + deps.retentionDays * 86_400;
   const fresh = await deps.usage.record(event, expiresAt);
-  if (event.type === 'nps.responded') {
+  // The first answer per event id stands: a repeated survey POST or redelivery cannot change it.
+  if (event.type === 'nps.responded' && fresh) {
     await deps.nps.put({
       id: event.eventId,
       accountId: event.accountId,

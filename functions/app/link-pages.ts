@@ -2,6 +2,7 @@ import { linkPageOf } from '../core/sending/signed-link.ts';
 import { CTA_PAGE, type CtaPageDeps, handleCtaPage } from './cta-pages.ts';
 import type { PageResponse } from './page-shell.ts';
 import { handlePreferences, PREFERENCES_PAGE, type PreferenceCenterDeps } from './preference-center.ts';
+import { handleSurveyPage, SURVEY_PAGE, type SurveyPageDeps } from './survey-page.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from './unsubscribe.ts';
 
 /** A request to the link-pages Function URL, as the handler reads it from the event. */
@@ -19,6 +20,7 @@ export interface LinkPagesDeps {
   unsubscribe: UnsubscribeDeps;
   preferences: PreferenceCenterDeps;
   cta: CtaPageDeps;
+  survey: SurveyPageDeps;
 }
 
 /**
@@ -32,6 +34,11 @@ export async function routeLinkPage(request: LinkRequest, deps: LinkPagesDeps): 
       return handlePreferences({ method: request.method, token, form: request.form }, deps.preferences);
     case CTA_PAGE:
       return handleCtaPage({ method: request.method, token, form: request.form }, deps.cta);
+    case SURVEY_PAGE:
+      return handleSurveyPage(
+        { method: request.method, token, form: request.form, score: request.query.score },
+        deps.survey,
+      );
     default:
       return handleUnsubscribe({ method: request.method, token, sendId: request.query.s }, deps.unsubscribe);
   }
