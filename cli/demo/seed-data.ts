@@ -173,6 +173,13 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       at: start + rng.int(1, lastDay) * DAY_MS + rng.int(1, 22) * 3_600_000,
     });
   });
+  // Even a small run shows one cancellation: the first active declining account.
+  const fallback = accounts.find((account, index) => isDeclining(index) && account.status === 'active');
+  if (churns.length === 0 && fallback)
+    churns.push({
+      accountId: fallback.id,
+      at: start + Math.max(1, Math.floor(days / 2)) * DAY_MS + 9 * 3_600_000,
+    });
   const contacts: DemoContact[] = [];
   const usage: DailyUsage[] = [];
   for (let i = 0; i < contactCount; i++) {

@@ -68,7 +68,11 @@ export interface Period {
   days: number;
 }
 
-/** Cuts a range into ISO weeks (label = Monday) or calendar months (label = YYYY-MM), clipped to the range. */
+/**
+ * Cuts a range into ISO weeks or calendar months, clipped to the range. A week is labelled by its first
+ * day inside the range (a range starting on a Thursday labels its first week with that Thursday, not the
+ * Monday before), a month by YYYY-MM.
+ */
 export function periodsOf(range: DayRange, kind: PeriodKind): Period[] {
   const periods: Period[] = [];
   let start = range.from;
@@ -76,7 +80,7 @@ export function periodsOf(range: DayRange, kind: PeriodKind): Period[] {
     const naturalEnd = kind === 'week' ? addDays(weekStart(start), 6) : addDays(nextMonthStart(start), -1);
     let end = range.to;
     if (naturalEnd < end) end = naturalEnd;
-    const label = kind === 'week' ? weekStart(start) : start.slice(0, 7);
+    const label = kind === 'week' ? start : start.slice(0, 7);
     periods.push({ label, from: start, to: end, days: daysBetween(start, end) + 1 });
     start = addDays(end, 1);
   }

@@ -270,7 +270,7 @@ describe('NPS, churn, ARPU and LTV', () => {
   it('fills one CS row per period with churn, NPS, onboarding and feature usage', () => {
     const periods = periodsOf({ from: '2026-11-01', to: '2026-11-14' }, 'week');
     expect(periods.map((p) => [p.label, p.from, p.to, p.days])).toEqual([
-      ['2026-10-26', '2026-11-01', '2026-11-01', 1],
+      ['2026-11-01', '2026-11-01', '2026-11-01', 1],
       ['2026-11-02', '2026-11-02', '2026-11-08', 7],
       ['2026-11-09', '2026-11-09', '2026-11-14', 6],
     ]);
