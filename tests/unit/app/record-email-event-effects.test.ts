@@ -16,7 +16,7 @@ const DIR = join(import.meta.dirname, '../../fixtures/events');
 const ID = 'onboarding#welcome#c1';
 const NOW = Date.parse('2026-12-01T00:00:00.500Z');
 
-function fixture(name: string, eventId: string, change?: (event: Record<string, never>) => void) {
+function fixture(name: string, eventId: string, change?: (event: Record<string, unknown>) => void) {
   const raw = JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8'));
   raw.id = eventId;
   raw.detail.mail.tags = { ...raw.detail.mail.tags, [TAG.sendId]: [encodeTagValue(ID)] };
@@ -204,7 +204,7 @@ describe('recording SES events', () => {
   it('opts out of the topics marked OptOut only, and counts an unsubscribe only when there is one', async () => {
     const t = await tracker();
     const preferences =
-      (unsubscribeAll: boolean, statuses: [string, string][]) => (detail: Record<string, never>) => {
+      (unsubscribeAll: boolean, statuses: [string, string][]) => (detail: Record<string, unknown>) => {
         (detail.subscription as { newTopicPreferences: unknown }).newTopicPreferences = {
           unsubscribeAll,
           topicSubscriptionStatus: statuses.map(([topicName, subscriptionStatus]) => ({
