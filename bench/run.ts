@@ -10,6 +10,7 @@ const ENTRIES: { file: string; fn: string }[] = [
   { file: 'render.ts', fn: 'benchRender' },
   { file: 'sender.ts', fn: 'benchSender' },
   { file: 'tick.ts', fn: 'benchTick' },
+  { file: 'cost.ts', fn: 'benchCost' },
 ];
 
 const only = process.argv.slice(2);

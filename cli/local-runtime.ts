@@ -12,6 +12,7 @@ import { InMemoryMetrics } from '../functions/adapters/memory/metrics.ts';
 import { InMemoryPublisher } from '../functions/adapters/memory/publisher.ts';
 import { SILENT_LOG } from '../functions/adapters/powertools-log.ts';
 import { formatProgramErrors, loadProgramFromDir } from '../functions/adapters/program-files.ts';
+import type { CountableClient } from '../functions/adapters/request-counter.ts';
 import {
   ingestDeps,
   planShardDeps,
@@ -93,6 +94,8 @@ export interface LocalRuntimeOptions {
   /** called for every email SES accepted */
   onAccepted?: (mail: AcceptedMail) => void;
   shards?: number;
+  /** called with each AWS SDK client before its first request (the cost bench counts requests with it) */
+  instrumentClient?: (client: CountableClient, service: 'dynamodb' | 'sesv2') => void;
 }
 
 /** The product running in this process: real emulators, real use cases, in-process queues, a virtual clock. */
@@ -132,6 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   await clearSesStore(emulators.sesEndpoint);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const { db, tables } = await openLocalTables(emulators.dynamoEndpoint);
+  options.instrumentClient?.(db, 'dynamodb');
   const clock = virtualClock(options.start);
   const waitUntil = async (at: number) => clock.advanceTo(at);
 
@@ -153,6 +157,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const repos = repositories(wiring);
 
   const ses = new SESv2Client({ endpoint: emulators.sesEndpoint, region: 'us-east-1', credentials });
+  options.instrumentClient?.(ses, 'sesv2');
   const throttle = faults.fork('throttle');
   if (chaos.sesThrottle > 0) {
     ses.middlewareStack.add(

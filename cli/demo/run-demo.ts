@@ -9,7 +9,13 @@ import type { SendRecord } from '../../functions/core/sending/send.ts';
 import { DAY_MS } from '../../functions/core/shared/duration.ts';
 import type { Chaos } from '../chaos.ts';
 import { runKpiCommand } from '../commands/kpi.ts';
-import { type AcceptedMail, LOCAL_SENDER, type LocalRuntime, startLocalRuntime } from '../local-runtime.ts';
+import {
+  type AcceptedMail,
+  LOCAL_SENDER,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from '../local-runtime.ts';
 import { buildLedger, type Ledger } from './ledger.ts';
 import { outboxEntries, renderOutbox } from './outbox.ts';
 import { randomStream } from './random.ts';
@@ -35,6 +41,11 @@ export interface DemoOptions {
   dynamoPort?: number;
   sesPort?: number;
   progress?: (line: string, done: boolean) => void;
+  /** measuring hooks (the cost bench): the runtime's AWS clients, and which part of the run is going on */
+  instrument?: {
+    client: NonNullable<LocalRuntimeOptions['instrumentClient']>;
+    phase: (phase: 'seed' | 'simulate' | 'export', runtime: LocalRuntime) => void;
+  };
 }
 
 export interface DemoResult {
@@ -70,6 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ...(options.dbPath ? { dbPath: options.dbPath, saveDbAtEnd: true } : {}),
     ...(options.dynamoPort !== undefined ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.sesPort !== undefined ? { sesPort: options.sesPort } : {}),
+    ...(options.instrument ? { instrumentClient: options.instrument.client } : {}),
   });
   try {
     const data = generateDemoData(rng.fork('data'), options.start, options.contacts, options.days);
@@ -77,11 +89,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say(
       `seeding ${data.accounts.length} accounts, ${data.contacts.length} contacts, ${data.usage.length} days of usage`,
     );
+    options.instrument?.phase('seed', runtime);
     await inParallel(data.accounts, (account) => runtime.repos.accounts.put(account));
     await inParallel(data.contacts, (who) => runtime.repos.contacts.put(who.contact));
     const expiresAt = Math.floor((options.start + RETENTION.usageDays * DAY_MS) / 1000);
     await runtime.repos.usage.putDays(data.usage, expiresAt);
 
+    options.instrument?.phase('simulate', runtime);
     const byEmail = new Map(data.contacts.map((who) => [who.contact.email, who]));
     const topics = new Map(runtime.program.campaigns.map((c) => [c.id, c.topic]));
     const lastClick = new Map<string, number>();
@@ -149,6 +163,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const event of pending.filter((e) => e.at <= end).sort((a, b) => a.at - b.at))
       await feed(runtime, event, counts);
     say('exporting KPIs', true);
+    options.instrument?.phase('export', runtime);
     return await finish(runtime, options, end, counts);
   } catch (error) {
     await runtime.stop();
