@@ -112,6 +112,8 @@ export interface ExportKpisInput {
   formats?: readonly ExportFormat[];
   period?: PeriodKind | 'auto';
   campaigns?: readonly CampaignInfo[];
+  /** the policy's globalHoldout share (0–1), for the program-wide lift rows of experiment-kpis */
+  globalHoldoutShare?: number;
 }
 
 /** Dependencies of the export use case. */
@@ -155,7 +157,12 @@ export async function exportKpis(input: ExportKpisInput, deps: ExportKpisDeps): 
   const now = deps.clock.now();
   const range = resolveRange(input.from, input.to, now);
   const snapshot = await readSnapshot(deps.source, range, input.campaigns ?? []);
-  const dataset = computeKpis(snapshot, { range, period: input.period ?? 'auto', now: new Date(now) });
+  const dataset = computeKpis(snapshot, {
+    range,
+    period: input.period ?? 'auto',
+    now: new Date(now),
+    ...(input.globalHoldoutShare !== undefined ? { globalHoldoutShare: input.globalHoldoutShare } : {}),
+  });
   const formats = input.formats ?? EXPORT_FORMATS;
   const files = exportFiles(dataset, formats);
   if (formats.includes('html')) files.push(reportFile(dataset.range.to, renderKpiReport(dataset)));

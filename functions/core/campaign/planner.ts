@@ -2,7 +2,7 @@ import { assignTier } from '../accounts/tiers.ts';
 import { mailPausedUntil } from '../sending/preferences.ts';
 import { type Channel, sendIdOf } from '../sending/send.ts';
 import { SKIP_IS_FINAL, type SkipReason } from '../sending/skip-reason.ts';
-import { pickWeighted, unitHash } from '../shared/assign.ts';
+import { inGlobalHoldout, pickWeighted, unitHash } from '../shared/assign.ts';
 import type { Account, Contact } from '../shared/domain.ts';
 import { epochOf } from '../shared/duration.ts';
 import { countryFor } from './business-calendar.ts';
@@ -109,15 +109,6 @@ interface RunContext {
   oldestCounted: number | undefined;
 }
 
-/** The hash key of the program-wide holdout: the same draw for a contact in every campaign. */
-export const GLOBAL_HOLDOUT_KEY = '*program*';
-
-/** Whether a contact is in the policy's global holdout: enrolled everywhere, emailed nowhere. */
-export function inGlobalHoldout(program: Program, contactId: string): boolean {
-  const share = program.policy.globalHoldoutFraction;
-  return share > 0 && unitHash(contactId, GLOBAL_HOLDOUT_KEY, 'holdout') < share;
-}
-
 /** Decides, for one contact at one instant, what every active campaign should do. Pure. */
 export function planContact(program: Program, input: PlanInput): Decision[] {
   const { contact, state, now } = input;
@@ -165,7 +156,7 @@ function planCampaign(ctx: RunContext, campaign: CompiledCampaign): void {
     if (ctx.ineligible || !mayEnter(campaign, enrollment, subject, occurrence)) return;
     const seq = (enrollment?.seq ?? 0) + 1;
     const holdout =
-      inGlobalHoldout(ctx.program, ctx.contact.id) ||
+      inGlobalHoldout(ctx.contact.id, ctx.program.policy.globalHoldoutFraction) ||
       unitHash(ctx.contact.id, campaign.id, 'holdout') < campaign.holdoutFraction;
     decisions.push({
       type: 'enroll',

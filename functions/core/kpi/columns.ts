@@ -179,3 +179,44 @@ export const RECIPIENT_COLUMNS = defineColumns([
     description: 'logins in the 7 days from the first send (or holdout skip); empty until the window closes',
   },
 ]);
+
+/** experiment-kpis: one row per campaign / step / metric / arm of each A/B test or holdout comparison. */
+export const EXPERIMENT_KPI_COLUMNS = defineColumns([
+  {
+    name: 'campaign_id',
+    type: 'string',
+    description: 'campaign id; "all-campaigns" for the global holdout against everyone else',
+  },
+  { name: 'step_id', type: 'string', description: 'step id; "*" for the global holdout rows' },
+  {
+    name: 'metric',
+    type: 'string',
+    description: 'open, click, goal or login_7d; login_in_range for the global holdout',
+  },
+  { name: 'arm', type: 'string', description: 'variant id, "holdout", "global-holdout" or "everyone-else"' },
+  count('exposed', 'contacts in the arm (for login_7d: those whose 7-day window has closed)'),
+  count('successes', 'of those, contacts who opened, clicked, reached the goal or logged in within 7 days'),
+  rate('rate', 'successes ÷ exposed'),
+  rate('ci_low', 'lower end of the 95% Wilson interval of rate'),
+  rate('ci_high', 'upper end of the 95% Wilson interval of rate'),
+  rate('p_vs_other_variants', 'two-sided p-value of this arm against the other variants pooled'),
+  rate('p_vs_holdout', 'two-sided p-value of this arm against the holdout'),
+  rate('lift_vs_holdout_pts', '(rate − holdout rate) × 100, in percentage points'),
+  {
+    name: 'verdict',
+    type: 'string',
+    description: 'winner: <arm>, not enough data yet, no significant difference, or one variant only',
+  },
+  {
+    name: 'winner',
+    type: 'string',
+    nullable: true,
+    description: 'the winning arm, when the verdict names one',
+  },
+  {
+    name: 'more_per_arm',
+    type: 'bigint',
+    nullable: true,
+    description: 'about how many more contacts each arm needs before a winner can be named',
+  },
+]);

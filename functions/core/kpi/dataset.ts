@@ -13,8 +13,9 @@ import {
 } from './cs.ts';
 import { addDays, type DayRange, daysBetween, type PeriodKind, periodsOf } from './dates.ts';
 import { type EmailKpiRow, emailKpis } from './email.ts';
+import { type ExperimentKpiRow, experimentKpis } from './experiment-rows.ts';
 import { type KpiSnapshot, onboardingCampaignIds } from './inputs.ts';
-import { type LoginKpiRow, loginKpis } from './login.ts';
+import { buildLoginIndex, type LoginKpiRow, loginKpis } from './login.ts';
 import { type RevenueKpiRow, revenueKpis } from './revenue.ts';
 
 /** Every KPI table for one range, plus what the report needs to label it. */
@@ -32,6 +33,7 @@ export interface KpiDataset {
   healthByTier: HealthByTierRow[];
   cs: CsKpiRow[];
   revenue: RevenueKpiRow[];
+  experiments: ExperimentKpiRow[];
 }
 
 /** How KPIs are cut: the day range, period size ('auto' = weeks up to 92 days, else months) and the clock. */
@@ -39,6 +41,8 @@ export interface KpiOptions {
   range: DayRange;
   period: PeriodKind | 'auto';
   now: Date;
+  /** the policy's globalHoldout share (0–1), for the program-wide lift rows; none when absent */
+  globalHoldoutShare?: number;
 }
 
 /** The usage days login KPIs read for a range: 14 days before its start to 13 days after its end. */
@@ -84,5 +88,13 @@ export function computeKpis(input: KpiSnapshot, options: KpiOptions): KpiDataset
       periods,
     ),
     revenue: revenueKpis(input.accounts, periods),
+    experiments: experimentKpis(input.sends, {
+      range,
+      dataThrough,
+      enrollments: input.enrollments,
+      logins: buildLoginIndex(input.dailyUsage),
+      contacts: input.contacts,
+      globalHoldoutShare: options.globalHoldoutShare ?? 0,
+    }),
   };
 }

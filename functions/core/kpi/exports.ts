@@ -1,6 +1,7 @@
 import {
   CS_KPI_COLUMNS,
   EMAIL_KPI_COLUMNS,
+  EXPERIMENT_KPI_COLUMNS,
   FEATURE_USAGE_COLUMNS,
   HEALTH_BY_TIER_COLUMNS,
   LOGIN_KPI_COLUMNS,
@@ -87,6 +88,12 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     description: 'ARPU, churn and LTV per period and currency',
     columns: REVENUE_KPI_COLUMNS,
     rows: (d) => d.revenue,
+  },
+  {
+    name: 'experiment-kpis',
+    description: 'A/B variants and holdouts per campaign step: rates, 95% intervals, tests and verdicts',
+    columns: EXPERIMENT_KPI_COLUMNS,
+    rows: (d) => d.experiments,
   },
 ];
 

@@ -20,3 +20,11 @@ export function pickWeighted<T extends { weight: number }>(
   }
   return options[options.length - 1];
 }
+
+/** The campaign id under which the program-wide holdout is drawn: one draw per contact for every campaign. */
+const GLOBAL_HOLDOUT_KEY = '*program*';
+
+/** Whether a contact falls in a program-wide holdout of the given share (0–1); the same answer everywhere. */
+export function inGlobalHoldout(contactId: string, share: number): boolean {
+  return share > 0 && unitHash(contactId, GLOBAL_HOLDOUT_KEY, 'holdout') < share;
+}

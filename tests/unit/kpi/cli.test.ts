@@ -6,6 +6,7 @@ import { runKpiCommand, runKpiRecipientsCommand, snapshotSourceFromFile } from '
 import { buildProgram } from '../../../cli/main.ts';
 import { InMemoryExportSink } from '../../../functions/adapters/memory/export-sink.ts';
 import { KpiInputError, snapshotKpiSource } from '../../../functions/app/export-kpis.ts';
+import { EXPORT_TABLES } from '../../../functions/core/kpi/exports.ts';
 import { generateKpiFixture } from './helpers/fixtures.ts';
 
 const NOW = Date.parse('2026-11-22T06:00:00Z');
@@ -25,9 +26,12 @@ describe('lowtouch kpi', () => {
       sink,
     );
     expect(result.range).toEqual({ from: '2026-11-01', to: '2026-11-21' });
-    expect(result.keys).toHaveLength(9);
+    // one CSV per table, and the report
+    expect(result.keys).toHaveLength(EXPORT_TABLES.length + 1);
     expect(result.summary).toMatch(
-      /^9 file\(s\) for 2026-11-01\.\.2026-11-21: \d+ email\(s\) sent, 3 campaign/,
+      new RegExp(
+        `^${EXPORT_TABLES.length + 1} file\\(s\\) for 2026-11-01\\.\\.2026-11-21: \\d+ email\\(s\\) sent, 3 campaign`,
+      ),
     );
     await expect(
       runKpiCommand({ period: 'year', now: NOW }, snapshotKpiSource(generateKpiFixture()), sink),
@@ -76,6 +80,7 @@ describe('lowtouch kpi', () => {
       [
         'cs-kpis.json',
         'email-kpis.json',
+        'experiment-kpis.json',
         'feature-usage.json',
         'health-by-tier.json',
         'login-kpis.json',
