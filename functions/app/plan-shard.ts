@@ -1,6 +1,7 @@
 import { applyDecisions, type Decision, planContact, prepareAccounts } from '../core/campaign/planner.ts';
 import type { Program } from '../core/campaign/program.ts';
 import type { SendRecord } from '../core/sending/send.ts';
+import type { SkipReason } from '../core/sending/skip-reason.ts';
 import type {
   AccountRepository,
   ContactRepository,
@@ -211,7 +212,7 @@ function sendRecordOf(
       template: step?.template ?? step?.variants[0]?.template ?? 'holdout',
       topic: campaign?.topic ?? decision.campaignId,
       status: 'skipped',
-      reason: 'holdout',
+      reason: 'holdout' satisfies SkipReason,
     };
   }
   return undefined;
