@@ -43,7 +43,7 @@ async function world() {
     contacts: w.contacts,
     accounts: w.accounts,
     nps: w.state,
-    counters: w.state,
+    metrics: w.metrics,
     log,
     retentionDays: 400,
   };
@@ -127,6 +127,7 @@ describe('the documented fields', () => {
   it('are exactly the ones each type defines', () => {
     const base = ['eventId', 'contactId', 'accountId', 'at'];
     expect(Object.fromEntries(USAGE_EVENT_FIELDS)).toEqual({
+      signup: base,
       login: base,
       'feature.used': [...base, 'feature', 'count'],
       'help.visited': [...base, 'article'],
