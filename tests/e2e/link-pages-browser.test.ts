@@ -109,10 +109,9 @@ describe('link pages in headless Chromium', () => {
         // Layout is measured with script on, in a second context; the page itself has none.
         const measured = await probe.newPage();
         await measured.setContent(html);
-        const { scrollWidth, clientWidth } = await measured.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          clientWidth: document.documentElement.clientWidth,
-        }));
+        const [scrollWidth, clientWidth] = await measured
+          .locator('html')
+          .evaluate((root) => [root.scrollWidth, root.clientWidth]);
         expect(scrollWidth, `${name} at ${width}px`).toBeLessThanOrEqual(clientWidth);
         await measured.close();
       }
