@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableSendError } from '../../../functions/app/ports.ts';
 import { sendStep } from '../../../functions/app/send-step.ts';
-import { claimedSend, sendWorld, T0 } from './support.ts';
+import { claimedSend, contact, sendWorld, T0 } from './support.ts';
 
 const ID = 'onboarding#welcome#c1';
 
@@ -200,18 +200,24 @@ describe('sendStep', () => {
     });
   });
 
-  it('turns a csm-alert step into a CTA event instead of an email', async () => {
+  it('turns a csm-alert step into one CTA per account, however many contacts it reached', async () => {
     const w = await sendWorld();
-    await w.sends.claim(
-      claimedSend('renewal#d90-csm#c1', 'c1', { channel: 'csm-alert', template: 'csm-alert' }),
-    );
-    const result = await sendStep({ sendId: 'renewal#d90-csm#c1', attempt: 0 }, w.deps);
-    expect(result).toEqual({ outcome: 'sent', messageId: 'cta:renewal#d90-csm#c1' });
+    await w.contacts.put(contact('c2', 'a1'));
+    for (const id of ['c1', 'c2']) {
+      await w.sends.claim(
+        claimedSend(`renewal#d90-csm#${id}`, id, { channel: 'csm-alert', template: 'csm-alert' }),
+      );
+      const result = await sendStep({ sendId: `renewal#d90-csm#${id}`, attempt: 0 }, w.deps);
+      expect(result).toEqual({ outcome: 'sent', messageId: 'cta:a1#campaign-alert#renewal-d90-csm' });
+    }
     expect(w.sender.emails).toHaveLength(0);
+    expect([...w.ctas.stored.values()]).toMatchObject([
+      { key: 'a1#campaign-alert#renewal-d90-csm', state: 'open', csmId: 'csm-1', type: 'campaign-alert' },
+    ]);
     expect(w.published).toHaveLength(1);
     expect(w.published[0]).toMatchObject({
       detailType: 'lowtouch.cta',
-      detail: { accountId: 'a1', csmId: 'csm-1', campaignId: 'renewal' },
+      detail: { accountId: 'a1', csmId: 'csm-1', facts: { campaignId: 'renewal', stepId: 'd90-csm' } },
     });
   });
 
