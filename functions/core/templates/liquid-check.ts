@@ -147,6 +147,7 @@ export function checkLiquid(
     }
   }
   if (!templates) return problems;
+  problems.push(...checkFilterArguments(text, locate, prefix));
   const analysis = textLiquid().analyzeSync(templates, { partials: false });
   const shape = shapeOf(kind);
   for (const variables of Object.values(analysis.globals)) {
@@ -169,6 +170,55 @@ export function checkLiquid(
     }
   }
   return problems.sort((a, b) => a.line - b.line || (a.column ?? 1) - (b.column ?? 1));
+}
+
+/** Filters that render nonsense (e.g. "undefined") or fail at send time when given too few arguments. */
+const REQUIRED_ARGUMENTS: Record<string, number> = {
+  append: 1,
+  prepend: 1,
+  replace: 2,
+  replace_first: 2,
+  replace_last: 2,
+  remove: 1,
+  remove_first: 1,
+  remove_last: 1,
+  split: 1,
+  plus: 1,
+  minus: 1,
+  times: 1,
+  divided_by: 1,
+  modulo: 1,
+  default: 1,
+  date: 1,
+  slice: 1,
+  where: 1,
+  map: 1,
+  concat: 1,
+  at_least: 1,
+  at_most: 1,
+};
+
+const FILTER = /\|\s*([A-Za-z_]\w*)(\s*:((?:\s*(?:"[^"]*"|'[^']*'|[^,|%}"']+)\s*,?)*))?/g;
+
+/** Every filter call with fewer arguments than it needs, e.g. `{{ name | append }}`. */
+function checkFilterArguments(source: string, locate: Locate, prefix: string): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  for (const block of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+    for (const filter of block[0].matchAll(FILTER)) {
+      const name = filter[1] ?? '';
+      const needed = REQUIRED_ARGUMENTS[name];
+      if (needed === undefined) continue;
+      const given = filter[3]?.trim() ? (filter[3].match(/"[^"]*"|'[^']*'|[^,]+/g) ?? []).length : 0;
+      if (given >= needed) continue;
+      const place = positionIn(source, block.index + filter.index);
+      const example = Array.from({ length: needed }, () => '"…"').join(', ');
+      problems.push({
+        ...locate(place.row, place.column),
+        message: `${prefix}Liquid: filter ${name} needs ${needed} argument${needed > 1 ? 's' : ''}, got ${given}; write | ${name}: ${example}`,
+      });
+    }
+  }
+  return problems;
 }
 
 function positionIn(text: string, offset: number): { row: number; column: number } {

@@ -59,7 +59,17 @@ const digest = obj({
   ...common,
   csm: leaves('name', 'email', 'timeZone', 'locale'),
   ctas: {
-    items: leaves('accountId', 'accountName', 'type', 'typeName', 'reason', 'dueAt', 'url', 'acknowledgeUrl', 'closeUrl'),
+    items: leaves(
+      'accountId',
+      'accountName',
+      'type',
+      'typeName',
+      'reason',
+      'dueAt',
+      'url',
+      'acknowledgeUrl',
+      'closeUrl',
+    ),
   },
 });
 

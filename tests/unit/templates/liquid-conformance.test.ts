@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { catalogFromBundle } from '../../../functions/core/templates/catalog.ts';
 import { compileTemplateSource } from '../../../functions/core/templates/compile.ts';
 import { renderEmail } from '../../../functions/core/templates/render.ts';
-import { type RenderContext, RenderError } from '../../../functions/core/templates/types.ts';
+import {
+  type RenderContext,
+  RenderError,
+  TemplateCompileError,
+} from '../../../functions/core/templates/types.ts';
 import { context, NOW, SOURCES, templateFile, textBody, UTM } from './helpers.ts';
 
 // Liquid semantics that a second, hand-written engine once got wrong. Each case goes through the project's
@@ -57,8 +62,36 @@ describe('Liquid conformance through renderEmail', () => {
     expect(await renderText('{{ "say \\"hi\\"" }}|{{ \'it\\\'s\' }}')).toBe('say "hi"|it\'s');
   });
 
-  it('fails the send when append has no argument, naming the template', { timeout: 60_000 }, async () => {
-    const error = await renderText('{{ contact.name | append }}').catch((e: unknown) => e);
+  it('rejects append with no argument at compile time, and fails the send if one gets through', {
+    timeout: 60_000,
+  }, async () => {
+    const compileError = await renderText('{{ contact.name | append }}').catch((e: unknown) => e);
+    expect(compileError).toBeInstanceOf(TemplateCompileError);
+    expect(compileError instanceof TemplateCompileError ? compileError.problems[0]?.message : '').toBe(
+      'Liquid: filter append needs 1 argument, got 0; write | append: "…"',
+    );
+    // A bundle built elsewhere is not re-validated: the sender's render still refuses to guess.
+    const good = await compileTemplateSource(
+      'conformance/case',
+      'en',
+      templateFile(['subject: "Conformance"'], textBody('body')),
+      SOURCES,
+      { text: 'x' },
+    );
+    const { parsed: _parsed, ...data } = good;
+    const bundled = catalogFromBundle({
+      format: 'lowtouch-templates/1',
+      templates: [{ ...data, text: '{{ contact.name | append }}' }],
+    }).get('conformance/case', 'en');
+    expect(bundled).toBeDefined();
+    if (!bundled) return;
+    const error = (() => {
+      try {
+        return renderEmail(bundled, context(), { utm: UTM, now: NOW });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(RenderError);
     expect(error instanceof RenderError ? error.message : '').toMatch(
       /template conformance\/case \(en, text\) failed for contact c-1 at contact\.name: append expect 2 arguments/,

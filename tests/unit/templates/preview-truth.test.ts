@@ -49,34 +49,32 @@ afterEach(async () => {
 });
 
 describe('lowtouch preview tells the truth', () => {
-  it(
-    'dates a step timed from account.trialEndsAt by that field, and says which sample value it used',
-    { timeout: 60_000 },
-    async () => {
-      const result = await runCli([
-        'preview',
-        'trial',
-        'ends-soon',
-        '--dir',
-        join(root, 'campaigns'),
-        '--persona',
-        'new',
-        '--locale',
-        'en',
-        '--out',
-        out,
-      ]);
-      expect(result.stderr).toMatch(
-        /note: trial\/ends-soon: at account\.trialEndsAt -7d: account\.trialEndsAt = \S+ \(persona new's own\), so the email is dated \S+/,
-      );
-      expect(result.exitCode).toBe(0);
-      const meta = JSON.parse(await readFile(join(out, 'trial', 'ends-soon.en.json'), 'utf8'));
-      expect(meta.subject).toBe('Hi: 7 days left in your trial');
-      expect(meta.timing).toMatch(/^at account\.trialEndsAt -7d: account\.trialEndsAt = /);
-      const trialEnd = /account\.trialEndsAt = (\S+)/.exec(meta.timing)?.[1] ?? '';
-      expect(Date.parse(trialEnd) - Date.parse(meta.at)).toBe(7 * 86_400_000);
-    },
-  );
+  it('dates a step timed from account.trialEndsAt by that field, and says which sample value it used', {
+    timeout: 60_000,
+  }, async () => {
+    const result = await runCli([
+      'preview',
+      'trial',
+      'ends-soon',
+      '--dir',
+      join(root, 'campaigns'),
+      '--persona',
+      'new',
+      '--locale',
+      'en',
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toMatch(
+      /note: trial\/ends-soon: at account\.trialEndsAt -7d: account\.trialEndsAt = \S+ \(persona new's own\), so the email is dated \S+/,
+    );
+    expect(result.exitCode).toBe(0);
+    const meta = JSON.parse(await readFile(join(out, 'trial', 'ends-soon.en.json'), 'utf8'));
+    expect(meta.subject).toBe('Hi: 7 days left in your trial');
+    expect(meta.timing).toMatch(/^at account\.trialEndsAt -7d: account\.trialEndsAt = /);
+    const trialEnd = /account\.trialEndsAt = (\S+)/.exec(meta.timing)?.[1] ?? '';
+    expect(Date.parse(trialEnd) - Date.parse(meta.at)).toBe(7 * 86_400_000);
+  });
 
   it('finds the templates beside --dir, like validate does', { timeout: 60_000 }, async () => {
     const result = await runCli([
@@ -95,7 +93,9 @@ describe('lowtouch preview tells the truth', () => {
     expect(ja.subject).toBe('こんにちは: 7 days left in your trial');
   });
 
-  it('reports a missing locale and exits non-zero instead of writing English', { timeout: 60_000 }, async () => {
+  it('reports a missing locale and exits non-zero instead of writing English', {
+    timeout: 60_000,
+  }, async () => {
     await rm(join(root, 'templates', 'trial', 'ends-soon.ja.mjml'));
     const result = await runCli(['preview', 'trial', '--dir', join(root, 'campaigns'), '--out', out]);
     expect(result.exitCode).toBe(1);
