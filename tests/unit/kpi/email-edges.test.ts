@@ -48,12 +48,13 @@ describe('email KPI edges', () => {
           reason: 'unsubscribed',
           sentAt: undefined,
         }),
+        send({ contactId: 'c1b', claimedAt: at, status: 'skipped', reason: 'suppressed', sentAt: undefined }),
         send({ contactId: 'c2', claimedAt: at, status: 'skipped', reason: 'holdout', sentAt: undefined }),
         send({ contactId: 'c3', claimedAt: at, status: 'failed', reason: 'holdout', sentAt: undefined }),
       ],
       RANGE,
     );
-    expect(row).toMatchObject({ sent: 0, skipped: 1, failed: 1 });
+    expect(row).toMatchObject({ sent: 0, skipped: 2, failed: 1 });
   });
 
   it('sums clicks and opens over variants in the trend series, ordered by campaign, step and day', () => {
