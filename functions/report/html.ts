@@ -238,11 +238,24 @@ function trendSection(data: KpiDataset): string {
       { label: 'period', cell: (r) => r.period },
       { label: 'customers at start', cell: (r) => String(r.customers_start), numeric: true },
       { label: 'churned', cell: (r) => String(r.churned), numeric: true },
-      { label: 'churn rate', cell: (r) => pct(r.churn_rate), numeric: true },
+      {
+        label: 'churn rate',
+        cell: (r) => `${pct(r.churn_rate)} (${r.churned} of ${r.customers_start})`,
+        numeric: true,
+      },
       { label: 'NPS', cell: (r) => num(r.nps, 1), numeric: true },
       { label: 'answers', cell: (r) => String(r.nps_responses), numeric: true },
-      { label: 'onboarding completion', cell: (r) => pct(r.onboarding_completion_rate), numeric: true },
-      { label: 'feature usage rate', cell: (r) => pct(r.feature_usage_rate), numeric: true },
+      {
+        label: 'onboarding completion',
+        cell: (r) =>
+          `${pct(r.onboarding_completion_rate)} (${r.onboarding_completed} of ${r.onboarding_enrolled})`,
+        numeric: true,
+      },
+      {
+        label: 'feature usage rate',
+        cell: (r) => `${pct(r.feature_usage_rate)} (${r.feature_users} of ${r.active_contacts})`,
+        numeric: true,
+      },
     ],
     data.cs,
   );
@@ -254,7 +267,13 @@ function trendSection(data: KpiDataset): string {
       { label: 'customers', cell: (r) => String(r.customers_start), numeric: true },
       { label: 'ARPU (monthly)', cell: (r) => num(r.arpu, 2), numeric: true },
       { label: 'churn (monthly)', cell: (r) => pct(r.churn_rate_monthly), numeric: true },
-      { label: 'LTV', cell: (r) => num(r.ltv, 0), numeric: true },
+      {
+        label: 'LTV',
+        // LTV = ARPU ÷ churn: without a cancellation in the period there is nothing to divide by.
+        cell: (r) =>
+          r.ltv === null && r.churn_rate_monthly === 0 ? 'no churn in this period' : num(r.ltv, 0),
+        numeric: true,
+      },
     ],
     data.revenue,
   );
