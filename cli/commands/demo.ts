@@ -111,9 +111,7 @@ export function demoSummary(
   const open = [
     [
       'KPI report',
-      result.files.report
-        ? relative(process.cwd(), result.files.report)
-        : `${result.files.kpi.length} KPI files, no report`,
+      result.files.report ? shown(result.files.report) : `${result.files.kpi.length} KPI files, no report`,
     ],
     ['outbox', shown(result.files.outbox)],
     ['ledger', shown(result.files.ledger)],
@@ -121,7 +119,11 @@ export function demoSummary(
   ];
   if (serving) open.push(['SES web UI', `${result.runtime.emulators.sesUiUrl}  (Ctrl-C to stop)`]);
   else open.push(['SES web UI', 'not served (--no-serve)']);
-  parts.push('', 'Open:', ...open.map(([label, where]) => `  ${(label ?? '').padEnd(11)}${where ?? ''}`));
+  // A long path goes on its own line under its label, so the label column still fits 80 columns.
+  const openLines = open.map(([label = '', where = '']) =>
+    2 + 11 + where.length <= 80 ? `  ${label.padEnd(11)}${where}` : `  ${label}\n    ${where}`,
+  );
+  parts.push('', 'Open:', ...openLines);
   return parts.join('\n');
 }
 

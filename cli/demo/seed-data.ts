@@ -223,7 +223,7 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       suppressed: false,
       usage: { logins7d: 0, logins30d: 0, helpVisits30d: 0, features: {}, milestones: {} },
     };
-    const history = usageHistory(rng, contact, persona, start);
+    const history = usageHistory(rng, contact, persona, start, isDeclining(i % accountCount));
     usage.push(...history.rows);
     const lastRow = history.rows.at(-1);
     contact.usage = {
@@ -238,19 +238,21 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
   return { accounts, contacts, usage, churns };
 }
 
-function usageHistory(rng: Random, contact: Contact, persona: Persona, start: number) {
+function usageHistory(rng: Random, contact: Contact, persona: Persona, start: number, declining = false) {
   const rows: DailyUsage[] = [];
   const milestones: Record<string, string> = {};
   const signedUp = Date.parse(contact.signedUpAt);
   const favourites = FEATURES.slice(
     0,
-    persona === 'power' ? rng.int(4, 7) : persona === 'steady' ? rng.int(2, 4) : 2,
+    persona === 'power' ? rng.int(4, 7) : persona === 'steady' ? rng.int(2, 4) : declining ? 1 : 2,
   );
   for (let d = 30; d >= 1; d--) {
     const at = start - d * DAY_MS;
     if (at < signedUp) continue;
     // at-risk people were active a month ago and have faded since
-    const p = persona === 'at-risk' ? (d > 20 ? 0.4 : 0.04) : DAILY_LOGIN[persona];
+    // a declining account's people stopped coming three weeks ago
+    const fading = declining ? (d > 20 ? 0.3 : 0) : d > 20 ? 0.4 : 0.04;
+    const p = persona === 'at-risk' ? fading : DAILY_LOGIN[persona];
     if (!rng.chance(p)) continue;
     const features: Record<string, number> = {};
     for (const feature of favourites) if (rng.chance(0.5)) features[feature] = rng.int(1, 6);

@@ -54,7 +54,9 @@ describe('the first run', () => {
   it('prints a summary that fits 80 columns and ends with what to open', () => {
     expect(demo.exitCode).toBe(0);
     const lines = demo.stdout.trimEnd().split('\n');
-    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // only a bare path (the temporary directory can be long) may be wider
+    for (const line of lines.filter((l) => !l.startsWith(`    ${dir}`)))
+      expect(line.length, line).toBeLessThanOrEqual(80);
     const open = lines.slice(lines.indexOf('Open:'));
     expect(open.join('\n')).toContain('report.html');
     expect(open.join('\n')).toContain(join(dir, 'out', 'outbox', 'index.html'));
