@@ -29,6 +29,8 @@ export interface DemoData {
  * cancel during the run, which gives the churn and LTV KPIs real events (about 6% of accounts a month).
  */
 const isDeclining = (accountIndex: number) => accountIndex % 9 === 1 || accountIndex % 9 === 5;
+/** Cooling accounts: a third of their people fade, so their health sits in the yellow band. */
+const isCooling = (accountIndex: number) => accountIndex % 9 === 3;
 const churnsDuringRun = (accountIndex: number) => accountIndex % 18 === 1;
 
 /** The demo product's features, as campaigns/product.yaml names them. */
@@ -197,7 +199,12 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
       'new',
       'new',
     ]);
-    const persona: Persona = isDeclining(i % accountCount) ? 'at-risk' : picked;
+    const cooling = isCooling(i % accountCount)
+      ? Math.floor(i / accountCount) % 3 === 0
+        ? 'at-risk'
+        : 'steady'
+      : picked;
+    const persona: Persona = isDeclining(i % accountCount) ? 'at-risk' : cooling;
     const first = rng.pick(ja ? JA_NAMES : EN_NAMES);
     const family = rng.pick(ja ? JA_FAMILY : EN_FAMILY);
     const id = `c-${String(i + 1).padStart(4, '0')}`;
@@ -233,7 +240,7 @@ export function generateDemoData(rng: Random, start: number, contactCount: numbe
         ? { lastLoginAt: `${lastRow.date}T${String(rng.int(0, 23)).padStart(2, '0')}:15:00.000Z` }
         : {}),
     };
-    contacts.push({ contact, persona, machineOpener: rng.chance(0.35), bounces: rng.chance(0.012) });
+    contacts.push({ contact, persona, machineOpener: rng.chance(0.35), bounces: rng.chance(0.008) });
   }
   return { accounts, contacts, usage, churns };
 }
