@@ -11,6 +11,7 @@ const ENTRIES: { file: string; fn: string }[] = [
   { file: 'sender.ts', fn: 'benchSender' },
   { file: 'tick.ts', fn: 'benchTick' },
   { file: 'cost.ts', fn: 'benchCost' },
+  { file: 'trigger.ts', fn: 'benchTrigger' },
 ];
 
 const only = process.argv.slice(2);

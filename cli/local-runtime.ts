@@ -26,16 +26,18 @@ import {
 import { SesDigestSender } from '../functions/adapters/ses-digest-sender.ts';
 import { SesEmailSender } from '../functions/adapters/ses-sender.ts';
 import { loadTemplateCatalog } from '../functions/adapters/template-files.ts';
-import { ingestUsage } from '../functions/app/ingest-usage.ts';
+import { ctaActionLinks } from '../functions/app/cta-pages.ts';
+import { type IngestDeps, ingestUsage } from '../functions/app/ingest-usage.ts';
 import { healthModelOf, runNightlyHealth } from '../functions/app/nightly-health.ts';
+import { planContactNow } from '../functions/app/plan-shard.ts';
 import type { EmailSender, Log, OutgoingEmail, SendResult } from '../functions/app/ports.ts';
 import { recordEmailEvent } from '../functions/app/record-email-event.ts';
 import type { SendMessage } from '../functions/app/send-step.ts';
 import { createStepRenderer } from '../functions/app/step-renderer.ts';
 import { type PlanShardMessage, tick } from '../functions/app/tick.ts';
-import { ctaActionLinks } from '../functions/app/cta-pages.ts';
 import { handleUnsubscribe } from '../functions/app/unsubscribe.ts';
 import type { Program } from '../functions/core/campaign/program.ts';
+import { campaignsTriggeredBy } from '../functions/core/campaign/triggers.ts';
 import type { SigningKey } from '../functions/core/sending/unsubscribe-token.ts';
 import { signUnsubscribeToken } from '../functions/core/sending/unsubscribe-token.ts';
 import { SesEventBridgeEvent } from '../functions/core/tracking/ses-events.ts';
@@ -209,7 +211,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const planDeps = planShardDeps(wiring, program);
   const consumer = { metrics, log, waitUntil };
   const tracker = trackerDeps(wiring);
-  const ingest = ingestDeps(wiring);
+  const ingest: IngestDeps = {
+    ...ingestDeps(wiring),
+    // A usage event that a campaign enters on (entry.on) plans that contact at once and delivers what it
+    // claimed, as the Lambda does with its one SQS hop to the sender, instead of waiting for the tick.
+    onTrigger: async (event) => {
+      if (campaignsTriggeredBy(program, event).length === 0) return;
+      await planContactNow({ contactId: event.contactId, at: new Date(clock.now()).toISOString() }, planDeps);
+      await drainSendQueue(sendQueue, sendDeps, consumer);
+    },
+  };
   const unsubscribe = unsubscribeDeps(wiring, [LOCAL_SIGNING_KEY], LOCAL_UNSUBSCRIBE_URL);
   const kpiSource = new DynamoKpiSource(db, tables);
   const shards = options.shards ?? 4;

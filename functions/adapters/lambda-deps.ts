@@ -1,10 +1,10 @@
+import { ctaActionLinks } from '../app/cta-pages.ts';
 import { campaignInfoOf, type ExportKpisDeps } from '../app/export-kpis.ts';
 import type { IngestDeps } from '../app/ingest-usage.ts';
 import { healthModelOf, type NightlyHealthDeps } from '../app/nightly-health.ts';
 import type { PlanShardDeps } from '../app/plan-shard.ts';
 import type { TrackerDeps } from '../app/record-email-event.ts';
 import type { SendStepDeps } from '../app/send-step.ts';
-import { ctaActionLinks } from '../app/cta-pages.ts';
 import { createStepRenderer } from '../app/step-renderer.ts';
 import type { CampaignInfo } from '../core/kpi/inputs.ts';
 import { DynamoCtaStore, DynamoKpiSource } from './dynamo-kpi-source.ts';
@@ -37,6 +37,7 @@ async function ctaLinkSigner(clock: { now(): number }) {
   if (!key || !base) return undefined;
   return (ctaKey: string) => ctaActionLinks(base, key, ctaKey, clock.now());
 }
+
 import { TokenBucket } from './token-bucket.ts';
 
 /** Each use case's dependencies for one function, built on first use and kept for the next invocations. */
@@ -76,10 +77,17 @@ export function lambdaDeps(fn: LambdaFunction) {
         model: healthModelOf(program),
         ctas: new DynamoCtaStore(wiring.db, wiring.tables.ctas),
         events: wiring.publisher,
-        digest: new SesDigestSender(sesSender(), catalog, program.policy.spec.brand, wiring.clock, undefined, {
-          csms: program.policy.spec.csms,
-          ctaLinks: await ctaLinkSigner(wiring.clock),
-        }),
+        digest: new SesDigestSender(
+          sesSender(),
+          catalog,
+          program.policy.spec.brand,
+          wiring.clock,
+          undefined,
+          {
+            csms: program.policy.spec.csms,
+            ctaLinks: await ctaLinkSigner(wiring.clock),
+          },
+        ),
         clock: wiring.clock,
         log: wiring.log,
       };

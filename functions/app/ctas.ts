@@ -1,5 +1,5 @@
-import { type CsmDigest, type Cta, digestByCsm } from '../core/accounts/ctas.ts';
 import type { CtaRecord } from '../core/accounts/cta-lifecycle.ts';
+import { type CsmDigest, type Cta, digestByCsm } from '../core/accounts/ctas.ts';
 import type { Account } from '../core/shared/domain.ts';
 import type { EventPublisher, Log } from './ports.ts';
 import { EVENT_SOURCE } from './send-step.ts';

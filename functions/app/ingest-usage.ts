@@ -23,6 +23,11 @@ export interface IngestDeps {
   log: Log;
   /** how long daily rows are kept */
   retentionDays: number;
+  /**
+   * Called after a new event is stored and the rollup refreshed, so a campaign that enters on this event
+   * (entry.on) can plan the contact at once instead of on the next hourly tick.
+   */
+  onTrigger?: (event: UsageEvent) => Promise<void>;
 }
 
 /** What ingestion did with one event. */
@@ -98,6 +103,9 @@ export async function ingestUsage(event: UsageEvent, deps: IngestDeps): Promise<
     });
   }
   const rollup = await refreshUsageRollup(event.contactId, event, deps, stored);
+  // A redelivered event may have crashed before its trigger ran, so triggers run for repeats too;
+  // the planner's claims make a second run harmless.
+  if (deps.onTrigger) await deps.onTrigger(event);
   return { outcome: fresh ? 'counted' : 'duplicate', rollup };
 }
 

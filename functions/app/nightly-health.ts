@@ -1,3 +1,4 @@
+import { accountUsageOf } from '../core/accounts/account-usage.ts';
 import { ctaNeedsOwner } from '../core/accounts/cta-lifecycle.ts';
 import { type Cta, CtaConfig, evaluateCtas } from '../core/accounts/ctas.ts';
 import { scoreHealth } from '../core/accounts/health.ts';
@@ -131,8 +132,16 @@ export async function runNightlyHealth(
       updated.push(account);
       continue;
     }
-    const health = deps.model.score(account, contactsByAccount.get(account.id) ?? [], now);
-    const next: Account = { ...account, ...(health ? { health } : {}) };
+    const members = contactsByAccount.get(account.id) ?? [];
+    const health = deps.model.score(account, members, now);
+    const usage = accountUsageOf(
+      account.id,
+      account.seats,
+      members,
+      usageByAccount.get(account.id) ?? [],
+      addDays(day, -1),
+    );
+    const next: Account = { ...account, ...(health ? { health } : {}), usage };
     const { tier, because } = deps.model.tier(next, health, now);
     next.tier = tier;
     if (health) result.scored += 1;

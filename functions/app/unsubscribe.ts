@@ -1,5 +1,12 @@
 import { type SigningKey, verifyUnsubscribeToken } from '../core/sending/unsubscribe-token.ts';
-import { type Clock, type ContactRepository, type Log, METRIC, type OpsMetrics, type SendRepository } from './ports.ts';
+import {
+  type Clock,
+  type ContactRepository,
+  type Log,
+  METRIC,
+  type OpsMetrics,
+  type SendRepository,
+} from './ports.ts';
 import { unsubscribePage } from './unsubscribe-page.ts';
 
 /** The parts of an HTTP request the unsubscribe endpoint reads. */

@@ -167,7 +167,13 @@ export interface CsmDigest {
   items: DigestItem[];
 }
 
-const TYPE_ORDER: readonly CtaType[] = ['health-red', 'renewal-due', 'nps-detractor', 'usage-drop', 'campaign-alert'];
+const TYPE_ORDER: readonly CtaType[] = [
+  'health-red',
+  'renewal-due',
+  'nps-detractor',
+  'usage-drop',
+  'campaign-alert',
+];
 
 /** Groups CTAs per CSM for the daily digest, most urgent type first, then by account. */
 export function digestByCsm(ctas: readonly Cta[], accounts: readonly Account[]): CsmDigest[] {

@@ -106,7 +106,9 @@ export const StepSpec = z.strictObject({
   bypassFrequencyCap: z.boolean().optional(),
   expiresAfter: UnsignedDuration.optional(),
   /** one: the step reaches one contact per account, the first by rolePriority (then sign-up order) */
-  perAccount: z.literal('one', { error: 'expected one (one contact per account), or leave perAccount out' }).optional(),
+  perAccount: z
+    .literal('one', { error: 'expected one (one contact per account), or leave perAccount out' })
+    .optional(),
   /** the roles tried first for a perAccount step, in order; other roles come after them */
   rolePriority: z.array(z.string().min(1)).min(1).optional(),
   /** waits until a condition holds (then) or the timeout passes (else), and leads to one of two steps */
@@ -231,7 +233,14 @@ export const PolicyFile = z.strictObject({
   calendar: CalendarSpec.default({ holidays: [], blackouts: [] }),
   /** the CSMs who own accounts (by account.csmId): the name and address their digest uses, and its language */
   csms: z
-    .record(Id, z.strictObject({ name: z.string().min(1), email: z.email(), locale: z.enum(['en', 'ja']).default('en') }))
+    .record(
+      Id,
+      z.strictObject({
+        name: z.string().min(1),
+        email: z.email(),
+        locale: z.enum(['en', 'ja']).default('en'),
+      }),
+    )
     .default({}),
   /** the topics the preference center lists, with a name and a one-line description per locale */
   topics: TopicsSpec.default({}),

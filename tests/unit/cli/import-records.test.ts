@@ -197,7 +197,10 @@ describe('importUsage', () => {
     expect(result.rejected.map((r) => [r.line, r.reason.split(';')[0]])).toEqual([
       [4, 'contactId: "c-404" is not a known contact'],
       [5, 'accountId: "acct-2" is not the account of contact c-1 (acct-1)'],
-      [6, 'date: 2026-11-25 is in the future (now is 2026-11-24T02:00:00.000Z, 5 minutes of clock skew allowed)'],
+      [
+        6,
+        'date: 2026-11-25 is in the future (now is 2026-11-24T02:00:00.000Z, 5 minutes of clock skew allowed)',
+      ],
       [7, 'date: 2025-10-01 is older than the 400-day retention (oldest kept day is 2025-10-21)'],
       [8, 'contactId and date: "c-1 2026-11-23" repeats line 2'],
     ]);

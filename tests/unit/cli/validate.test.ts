@@ -71,7 +71,9 @@ describe('lowtouch validate', () => {
     expect(
       find(new RegExp(`templates/onboarding/welcome\\.en\\.mjml:${mjmlLine}:\\d+  MJML: .*colr`)),
     ).toBeDefined();
-    expect(find(new RegExp(`templates/renewal/30-days\\.ja\\.mjml:${liquidLine}:\\d+  .*acount`))).toBeDefined();
+    expect(
+      find(new RegExp(`templates/renewal/30-days\\.ja\\.mjml:${liquidLine}:\\d+  .*acount`)),
+    ).toBeDefined();
     expect(stderr).toMatch(/1 campaign error\(s\) in .*, 2 template problem\(s\) in /);
   });
 
