@@ -191,5 +191,7 @@ export const DYNAMODB_ACTIONS: Record<TableAccess, string[]> = {
     'dynamodb:Scan',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
+    // whole daily usage rows are written 25 at a time (usage seeding and imports share the adapter)
+    'dynamodb:BatchWriteItem',
   ],
 };

@@ -44,7 +44,9 @@ describe('loadRuntimeProgram', () => {
     const broken = await mkdtemp(join(tmpdir(), 'lowtouch-runtime-broken-'));
     await cp(join(dir, 'campaigns'), join(broken, 'campaigns'), { recursive: true });
     await writeFile(join(broken, 'campaigns', 'policy.yaml'), 'fallbackTimeZone: [\n');
-    await expect(loadRuntimeProgram(broken)).rejects.toThrow(/does not load:\n.*policy\.yaml:\d+/);
+    await expect(loadRuntimeProgram(broken)).rejects.toThrow(
+      /does not load:\n[\s\S]*policy\.yaml:2:1 {2}YAML syntax/,
+    );
     await rm(broken, { recursive: true, force: true });
   });
 });

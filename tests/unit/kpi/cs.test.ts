@@ -294,7 +294,7 @@ describe('NPS, churn, ARPU and LTV', () => {
       periods,
     );
     expect(rows[0]).toMatchObject({
-      period: '2026-10-26',
+      period: '2026-11-01',
       customers_start: 3,
       churned: 0,
       churn_rate: 0,
