@@ -1,3 +1,4 @@
+// Over 300 lines: the report's sections are one page in one reading order; each section is a small function.
 import type { KpiDataset } from '../core/kpi/dataset.ts';
 import { addDays, periodsOf } from '../core/kpi/dates.ts';
 import { stepRateSeries } from '../core/kpi/email.ts';

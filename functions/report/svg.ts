@@ -1,3 +1,4 @@
+// Over 300 lines: one module per chart kind would split one coordinate system and one scale helper set.
 /**
  * Inline SVG charts for the KPI report: plain markup with a viewBox, no scripts, no external
  * resources, so the report reads the same in a browser, a mail client or a file preview.

@@ -1,3 +1,4 @@
+// Over 300 lines: the per-step consistency checks read the same compiled step; waits and triggers are split out.
 import { parseDuration } from '../shared/duration.ts';
 import { compileBranches } from './branches.ts';
 import type { FieldDef } from './fields.ts';

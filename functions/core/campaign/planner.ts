@@ -1,3 +1,4 @@
+// Over 300 lines: the decision order (exit, enroll, waits, due step, checks, send) reads top to bottom; splitting the waits out is next.
 import { assignTier } from '../accounts/tiers.ts';
 import { mailPausedUntil } from '../sending/preferences.ts';
 import { type Channel, sendIdOf } from '../sending/send.ts';

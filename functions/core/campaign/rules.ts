@@ -1,3 +1,4 @@
+// Over 300 lines: the rule compiler keeps its generated and interpreted paths side by side so a property test can compare them.
 import { DAY_MS } from '../shared/duration.ts';
 import { closest, describeValue } from '../shared/suggest.ts';
 import type { FieldDef } from './fields.ts';

@@ -1,3 +1,4 @@
+// Over 300 lines: front matter, locale and layout lookup of one template file share one position map for error lines.
 import { z } from 'zod';
 import { safeParseYaml } from '../shared/safe-yaml.ts';
 import { closest, describeValue } from '../shared/suggest.ts';
