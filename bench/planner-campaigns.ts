@@ -3,7 +3,7 @@ export const EXTRA_CAMPAIGNS: Record<string, string> = {
   'trial-conversion.yaml': `
 id: trial-conversion
 kind: onboarding
-topic: trial-tips
+topic: onboarding-tips
 audience: { when: { account.status: trial, account.trialEndsAt: { inDays: 14 } } }
 steps:
   - { id: week-left, at: { field: account.trialEndsAt, offset: -7d }, template: onboarding/welcome }
@@ -12,7 +12,7 @@ steps:
   're-engage.yaml': `
 id: re-engage
 kind: onboarding
-topic: tips
+topic: onboarding-tips
 audience: { segment: at-risk, tiers: [low, tech] }
 entry: { when: { usage.lastLoginAt: { olderThanDays: 14 } } }
 goal: { when: { usage.logins7d: { gte: 2 } } }
@@ -23,7 +23,7 @@ steps:
   'reports-adoption.yaml': `
 id: reports-adoption
 kind: release
-topic: product-tips
+topic: product-updates
 audience: { when: { usage.features.reports.count: 0, usage.features.projects.count: { gte: 3 } } }
 goal: { when: { usage.features.reports.count: { gte: 1 } } }
 steps: [ { id: try-reports, after: 0d, template: onboarding/first-project } ]
@@ -31,7 +31,7 @@ steps: [ { id: try-reports, after: 0d, template: onboarding/first-project } ]
   'integrations-adoption.yaml': `
 id: integrations-adoption
 kind: release
-topic: product-tips
+topic: product-updates
 audience: { when: { usage.features.integrations.count: 0, usage.logins30d: { gte: 8 } } }
 goal: { when: { usage.milestones.integrationConnected: true } }
 steps: [ { id: connect, after: 1d, template: onboarding/first-project } ]
@@ -54,7 +54,7 @@ steps: [ { id: ask, after: 0d, template: onboarding/check-in } ]
   'guest-access.yaml': `
 id: guest-access
 kind: release
-topic: product-tips
+topic: product-updates
 audience: { when: { usage.features.projects.count: { gte: 10 }, usage.features.guest-access.count: 0 } }
 steps: [ { id: invite-guests, after: 0d, template: onboarding/invite-team } ]
 `,
